@@ -1,0 +1,114 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { BrowserRouter, MemoryRouter, NavLink, Route, Routes } from 'react-router';
+import type { RehearseDb } from '../db/database.ts';
+import { loadBank, type Bank } from '../db/bank.ts';
+import { syncBankCards } from '../db/cards-repo.ts';
+import { ServicesProvider, useSettings, type Services } from '../ui/app-context.tsx';
+import TodayScreen from '../features/today/today-screen.tsx';
+import { UpdatePrompt } from './update-prompt.tsx';
+
+const ReviewScreen = lazy(() => import('../features/review/review-screen.tsx'));
+const SettingsScreen = lazy(() => import('../features/settings/settings-screen.tsx'));
+const LibraryScreen = lazy(() => import('../features/library/library-screen.tsx'));
+const QuestionScreen = lazy(() => import('../features/library/question-screen.tsx'));
+const ProgressScreen = lazy(() => import('../features/progress/progress-screen.tsx'));
+
+export interface AppProps {
+  db: RehearseDb;
+  now: () => number;
+  /** Tests render at a path without a browser history. */
+  initialPath?: string;
+}
+
+export function App({ db, now, initialPath }: AppProps) {
+  const [services, setServices] = useState<Services | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      const bank: Bank = await loadBank();
+      await syncBankCards(db, bank, now());
+      if (!cancelled) setServices({ db, bank, now });
+    })().catch((error: Error) => {
+      if (!cancelled) setFailure(describeStartupError(error));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [db, now]);
+
+  useEffect(() => {
+    // Another tab opened a newer version of the database: this one must step aside.
+    const onVersionChange = () => {
+      db.close();
+      setFailure('Rehearse was updated in another tab. Reload this tab to keep studying with the new version.');
+    };
+    db.on('versionchange', onVersionChange);
+    return () => db.on('versionchange').unsubscribe(onVersionChange);
+  }, [db]);
+
+  const Router = initialPath ? MemoryRouter : BrowserRouter;
+  const routerProps = initialPath ? { initialEntries: [initialPath] } : {};
+  return (
+    <Router {...routerProps}>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="app-header">
+        <span className="brand" aria-hidden="true">Rehearse</span>
+        <nav aria-label="Main">
+          <NavLink to="/" end>Today</NavLink>
+          <NavLink to="/library">Library</NavLink>
+          <NavLink to="/progress">Progress</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {failure ? (
+          <div role="alert" className="alert">
+            <p>{failure}</p>
+            <button type="button" onClick={() => location.reload()}>Reload</button>
+          </div>
+        ) : !services ? (
+          <p role="status">Opening your collection…</p>
+        ) : (
+          <ServicesProvider services={services}>
+            <ThemeSync />
+            <Suspense fallback={<p role="status">Loading…</p>}>
+              <Routes>
+                <Route path="/" element={<TodayScreen />} />
+                <Route path="/review" element={<ReviewScreen />} />
+                <Route path="/library" element={<LibraryScreen />} />
+                <Route path="/library/:questionId" element={<QuestionScreen />} />
+                <Route path="/progress" element={<ProgressScreen />} />
+                <Route path="/settings" element={<SettingsScreen />} />
+                <Route path="*" element={<p>That page does not exist. Use the navigation above.</p>} />
+              </Routes>
+            </Suspense>
+          </ServicesProvider>
+        )}
+      </main>
+      {!initialPath && <UpdatePrompt />}
+    </Router>
+  );
+}
+
+function describeStartupError(error: Error): string {
+  if (error.name === 'VersionError') {
+    return 'Your data was saved by a newer version of Rehearse. Reload to get that version.';
+  }
+  if (error.name === 'InvalidStateError' || error.name === 'MissingAPIError' || error.name === 'OpenFailedError') {
+    return `Rehearse cannot open its storage in this browser (${error.message}). Private windows in some browsers block it.`;
+  }
+  return `Rehearse could not start: ${error.message}`;
+}
+
+/** Applies the theme setting: "system" leaves it to prefers-color-scheme. */
+function ThemeSync() {
+  const { settings } = useSettings();
+  useEffect(() => {
+    const root = document.documentElement;
+    if (settings.theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = settings.theme;
+  }, [settings.theme]);
+  return null;
+}

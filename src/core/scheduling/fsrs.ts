@@ -1,0 +1,205 @@
+import {
+  type Card as FsrsCard,
+  type FSRS,
+  type Grade,
+  type StepUnit,
+  State,
+  default_w,
+  forgetting_curve,
+  fsrs,
+  generatorParameters,
+} from 'ts-fsrs';
+import type { Settings } from '../settings.ts';
+import { dateKeyToDayStart } from './day.ts';
+
+/** The only module that talks to ts-fsrs. Everything else sees these plain types. */
+
+export const RATINGS = [1, 2, 3, 4] as const;
+export type Rating = (typeof RATINGS)[number];
+export const RATING_NAMES: Record<Rating, 'Again' | 'Hard' | 'Good' | 'Easy'> = {
+  1: 'Again',
+  2: 'Hard',
+  3: 'Good',
+  4: 'Easy',
+};
+
+/** 0 new, 1 learning, 2 review, 3 relearning (FSRS's own numbering). */
+export type MemoryPhase = 0 | 1 | 2 | 3;
+export const PHASE = { new: 0, learning: 1, review: 2, relearning: 3 } as const;
+
+/** A card's FSRS memory state; all times are epoch milliseconds. */
+export interface MemoryState {
+  due: number;
+  stability: number;
+  difficulty: number;
+  state: MemoryPhase;
+  reps: number;
+  lapses: number;
+  lastReview: number | null;
+  scheduledDays: number;
+  learningSteps: number;
+}
+
+/** What a grade was scheduled with, stored on every review so the log replays exactly. */
+export interface ScheduleConfig {
+  retention: number;
+  maximumIntervalDays: number;
+  learningSteps: readonly string[];
+  relearningSteps: readonly string[];
+  /** Studied cards must come back before this time (the interview day), or null. */
+  dueCap: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export function scheduleConfigFrom(settings: Settings, now: number): ScheduleConfig {
+  let dueCap: number | null = null;
+  if (settings.interviewDate) {
+    const interviewStart = dateKeyToDayStart(settings.interviewDate, settings.dayStartHour);
+    if (interviewStart > now) dueCap = interviewStart;
+  }
+  return {
+    retention: settings.desiredRetention,
+    maximumIntervalDays: settings.maximumIntervalDays,
+    learningSteps: settings.learningSteps,
+    relearningSteps: settings.relearningSteps,
+    dueCap,
+  };
+}
+
+export function encodeConfig(c: ScheduleConfig): string {
+  return [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), c.dueCap ?? ''].join('|');
+}
+
+export function decodeConfig(encoded: string): ScheduleConfig {
+  const [retention, maxIvl, learning, relearning, cap] = encoded.split('|');
+  return {
+    retention: Number(retention),
+    maximumIntervalDays: Number(maxIvl),
+    learningSteps: learning ? learning.split(' ') : [],
+    relearningSteps: relearning ? relearning.split(' ') : [],
+    dueCap: cap ? Number(cap) : null,
+  };
+}
+
+const schedulers = new Map<string, FSRS>();
+function schedulerFor(config: ScheduleConfig): FSRS {
+  const key = encodeConfig({ ...config, dueCap: null });
+  let scheduler = schedulers.get(key);
+  if (!scheduler) {
+    scheduler = fsrs(
+      generatorParameters({
+        request_retention: config.retention,
+        maximum_interval: config.maximumIntervalDays,
+        enable_fuzz: true,
+        enable_short_term: true,
+        learning_steps: config.learningSteps as StepUnit[],
+        relearning_steps: config.relearningSteps as StepUnit[],
+      }),
+    );
+    schedulers.set(key, scheduler);
+  }
+  return scheduler;
+}
+
+export function newMemory(due: number): MemoryState {
+  return { due, stability: 0, difficulty: 0, state: 0, reps: 0, lapses: 0, lastReview: null, scheduledDays: 0, learningSteps: 0 };
+}
+
+function toFsrs(m: MemoryState): FsrsCard {
+  return {
+    due: new Date(m.due),
+    stability: m.stability,
+    difficulty: m.difficulty,
+    elapsed_days: 0,
+    scheduled_days: m.scheduledDays,
+    learning_steps: m.learningSteps,
+    reps: m.reps,
+    lapses: m.lapses,
+    state: m.state as State,
+    ...(m.lastReview === null ? {} : { last_review: new Date(m.lastReview) }),
+  };
+}
+
+function fromFsrs(c: FsrsCard): MemoryState {
+  return {
+    due: c.due.getTime(),
+    stability: c.stability,
+    difficulty: c.difficulty,
+    state: c.state as MemoryPhase,
+    reps: c.reps,
+    lapses: c.lapses,
+    lastReview: c.last_review ? c.last_review.getTime() : null,
+    scheduledDays: c.scheduled_days,
+    learningSteps: c.learning_steps,
+  };
+}
+
+/**
+ * With an interview date ahead, an interval that would jump past it is shortened so the
+ * card comes back on the day before; short (learning) intervals are left alone.
+ */
+function applyDueCap(next: MemoryState, now: number, dueCap: number | null): MemoryState {
+  if (dueCap === null || next.due < dueCap) return next;
+  const dayBefore = dueCap - DAY_MS;
+  if (dayBefore <= now) return next;
+  return { ...next, due: dayBefore, scheduledDays: Math.max(1, Math.round((dayBefore - now) / DAY_MS)) };
+}
+
+/**
+ * ts-fsrs keeps Easy's interval above Good's after clamping, which can push it past the
+ * learner's maximum interval; the maximum is a promise, so enforce it here.
+ */
+function applyMaximum(next: MemoryState, now: number, maximumIntervalDays: number): MemoryState {
+  if (next.due - now <= maximumIntervalDays * DAY_MS) return next;
+  return { ...next, due: now + maximumIntervalDays * DAY_MS, scheduledDays: maximumIntervalDays };
+}
+
+function finish(next: MemoryState, now: number, config: ScheduleConfig): MemoryState {
+  return applyDueCap(applyMaximum(next, now, config.maximumIntervalDays), now, config.dueCap);
+}
+
+export function grade(memory: MemoryState, rating: Rating, now: number, config: ScheduleConfig): MemoryState {
+  const result = schedulerFor(config).next(toFsrs(memory), new Date(now), rating as Grade);
+  return finish(fromFsrs(result.card), now, config);
+}
+
+/** Next due time per grade, for the buttons ("Good · 3d"). */
+export function previewGrades(memory: MemoryState, now: number, config: ScheduleConfig): Record<Rating, MemoryState> {
+  const preview = schedulerFor(config).repeat(toFsrs(memory), new Date(now));
+  const out = {} as Record<Rating, MemoryState>;
+  for (const rating of RATINGS) out[rating] = finish(fromFsrs(preview[rating as Grade].card), now, config);
+  return out;
+}
+
+/** Probability of recall at `at`, from the forgetting curve with fractional days; 0 when never studied. */
+export function retrievability(memory: Pick<MemoryState, 'state' | 'stability' | 'lastReview'>, at: number): number {
+  if (memory.state === 0 || memory.lastReview === null || memory.stability <= 0) return 0;
+  const elapsedDays = Math.max(0, (at - memory.lastReview) / DAY_MS);
+  return forgetting_curve(default_w, elapsedDays, memory.stability);
+}
+
+export interface ReplayStep {
+  rating: Rating;
+  reviewedAt: number;
+  config: string;
+}
+
+/** Rebuilds a card's memory state from its reviews (in time order) and its state before the first one. */
+export function replay(initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
+  let memory = initial;
+  for (const step of steps) memory = grade(memory, step.rating, step.reviewedAt, decodeConfig(step.config));
+  return memory;
+}
+
+export function formatInterval(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 1) return '<1m';
+  if (minutes < 60) return `${Math.round(minutes)}m`;
+  const hours = minutes / 60;
+  if (hours < 24) return `${Math.round(hours)}h`;
+  const days = hours / 24;
+  if (days < 30) return `${Math.round(days)}d`;
+  if (days < 365) return `${(days / 30.4).toFixed(days < 304 ? 1 : 0).replace(/\.0$/, '')}mo`;
+  return `${(days / 365).toFixed(1).replace(/\.0$/, '')}y`;
+}

@@ -1,0 +1,246 @@
+import Dexie from 'dexie';
+import { planBankSync } from '../core/bank/cards.ts';
+import type { Question } from '../core/bank/question.ts';
+import {
+  grade,
+  newMemory,
+  replay,
+  scheduleConfigFrom,
+  encodeConfig,
+  type MemoryState,
+  type Rating,
+} from '../core/scheduling/fsrs.ts';
+import { buildQueue, type QueueCard } from '../core/scheduling/queue.ts';
+import { studyDay } from '../core/scheduling/day.ts';
+import type { Settings } from '../core/settings.ts';
+import { BUCKET, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
+import { getMeta, setMeta } from './settings-repo.ts';
+
+export const OWN_PREFIX = 'own-';
+
+export function memoryOf(card: MemoryState): MemoryState {
+  const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
+  return { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps };
+}
+
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** A row damaged outside the app must not take the queue down with it. */
+export function isSoundCardRow(row: unknown): row is CardRow {
+  const c = row as CardRow;
+  return (
+    typeof c === 'object' && c !== null &&
+    typeof c.id === 'string' && typeof c.questionId === 'string' &&
+    isFiniteNumber(c.due) && isFiniteNumber(c.stability) && isFiniteNumber(c.difficulty) &&
+    [0, 1, 2, 3].includes(c.state) && isFiniteNumber(c.reps) && isFiniteNumber(c.lapses) &&
+    (c.lastReview === null || isFiniteNumber(c.lastReview)) &&
+    isFiniteNumber(c.scheduledDays) && isFiniteNumber(c.learningSteps)
+  );
+}
+
+/**
+ * Brings the cards in line with the bank shipped in this version; skipped when the
+ * bank has not changed since the last sync. Returns what changed.
+ */
+export async function syncBankCards(
+  db: RehearseDb,
+  bank: { version: string; questions: readonly Question[] },
+  now: number,
+): Promise<{ added: number; hidden: number; unhidden: number; skipped: boolean }> {
+  if ((await getMeta<string>(db, 'bankVersion')) === bank.version) return { added: 0, hidden: 0, unhidden: 0, skipped: true };
+  return db.transaction('rw', db.cards, db.settings, async () => {
+    const existing: { id: string; hidden: boolean }[] = [];
+    await db.cards.each((card) => {
+      if (!card.id.startsWith(OWN_PREFIX)) existing.push({ id: card.id, hidden: !!card.hidden });
+    });
+    const plan = planBankSync(existing, bank.questions);
+    const rows: CardRow[] = plan.add.map((c, index) => {
+      // New cards' due orders their introduction: earlier rank, earlier due.
+      const memory = newMemory(now + index);
+      return { ...memory, id: c.id, questionId: c.questionId, kind: c.kind, suspended: false, hidden: false, bucket: BUCKET.new };
+    });
+    await db.cards.bulkAdd(rows);
+    for (const [ids, hidden] of [[plan.hide, true], [plan.unhide, false]] as const) {
+      if (!ids.length) continue;
+      const cards = (await db.cards.bulkGet(ids)).filter((c): c is CardRow => !!c);
+      await db.cards.bulkPut(cards.map((c) => ({ ...c, hidden, bucket: bucketOf({ ...c, hidden }) })));
+    }
+    await setMeta(db, 'bankVersion', bank.version);
+    return { added: rows.length, hidden: plan.hide.length, unhidden: plan.unhide.length, skipped: false };
+  });
+}
+
+export interface TodayQueue {
+  cards: QueueCard[];
+  /** Card rows that failed the sanity check and were left out. */
+  skipped: string[];
+  dayEnd: number;
+}
+
+/** Today's queue from index ranges on [bucket+due]. */
+export async function loadTodayQueue(
+  db: RehearseDb,
+  settings: Settings,
+  now: number,
+  filter?: (card: CardRow) => boolean,
+): Promise<TodayQueue> {
+  const { start, end } = studyDay(now, settings.dayStartHour);
+  return db.transaction('r', db.cards, db.reviews, async () => {
+    const skipped: string[] = [];
+    const sound = (rows: unknown[]) =>
+      rows.filter((row): row is CardRow => {
+        if (isSoundCardRow(row)) return !filter || filter(row);
+        skipped.push(String((row as { id?: unknown })?.id ?? 'unknown'));
+        return false;
+      });
+    const range = (bucket: number, upTo: unknown) =>
+      db.cards.where('[bucket+due]').between([bucket, Dexie.minKey], [bucket, upTo], true, false);
+    const [learning, reviews, doneToday] = await Promise.all([
+      range(BUCKET.learning, now + 1).toArray(),
+      range(BUCKET.review, end).toArray(),
+      db.reviews.where('reviewedAt').aboveOrEqual(start).toArray(),
+    ]);
+    const newPerDay = settings.newPerDay;
+    const newDoneToday = doneToday.filter((r) => r.before.state === 0).length;
+    const wantNew = Math.max(0, newPerDay - newDoneToday);
+    // Siblings may be skipped, so read a few more new cards than the room left.
+    const fresh = wantNew ? await range(BUCKET.new, Dexie.maxKey).limit(filter ? 100_000 : wantNew * 3 + 10).toArray() : [];
+    const cards = buildQueue({
+      learning: sound(learning),
+      reviews: sound(reviews),
+      fresh: sound(fresh),
+      reviewsDoneToday: doneToday.filter((r) => r.before.state === 2).length,
+      newDoneToday,
+      newPerDay,
+      reviewsPerDay: settings.reviewsPerDay,
+      now,
+    });
+    return { cards, skipped, dayEnd: end };
+  });
+}
+
+/** When the next card falls due after today, for the "all done" message. */
+export async function nextDueAfter(db: RehearseDb, time: number): Promise<number | null> {
+  const firsts = await Promise.all(
+    [BUCKET.learning, BUCKET.review].map((bucket) =>
+      db.cards.where('[bucket+due]').between([bucket, time], [bucket, Dexie.maxKey], true, true).first(),
+    ),
+  );
+  const dues = firsts.filter((c): c is CardRow => !!c).map((c) => c.due);
+  return dues.length ? Math.min(...dues) : null;
+}
+
+export class CardNotFoundError extends Error {}
+
+/**
+ * Records a grade: the log row and the new card state commit together, or neither does.
+ * The state is computed from the card as stored now, so a grade from another tab is never lost.
+ */
+export async function gradeCard(
+  db: RehearseDb,
+  input: { cardId: string; rating: Rating; now: number; durationMs: number; settings: Settings },
+): Promise<{ review: ReviewRow; card: CardRow }> {
+  const config = scheduleConfigFrom(input.settings, input.now);
+  return db.transaction('rw', db.cards, db.reviews, async () => {
+    const card = await db.cards.get(input.cardId);
+    if (!card) throw new CardNotFoundError(`Card ${input.cardId} does not exist`);
+    const before = memoryOf(card);
+    const next = grade(before, input.rating, input.now, config);
+    const review: ReviewRow = {
+      id: crypto.randomUUID(),
+      cardId: card.id,
+      rating: input.rating,
+      reviewedAt: input.now,
+      durationMs: Math.max(0, Math.round(input.durationMs)),
+      before,
+      config: encodeConfig(config),
+    };
+    const updated: CardRow = { ...card, ...next, bucket: bucketOf({ ...card, ...next }) };
+    await db.reviews.add(review);
+    await db.cards.put(updated);
+    return { review, card: updated };
+  });
+}
+
+export class UndoRefusedError extends Error {}
+
+/** Removes one review and restores the card to its state before it, together. */
+export async function undoReview(db: RehearseDb, reviewId: string): Promise<CardRow> {
+  return db.transaction('rw', db.cards, db.reviews, async () => {
+    const review = await db.reviews.get(reviewId);
+    if (!review) throw new UndoRefusedError('That review is no longer in the log.');
+    const later = await db.reviews.where('cardId').equals(review.cardId).filter((r) => r.reviewedAt > review.reviewedAt).count();
+    if (later) throw new UndoRefusedError('This card was reviewed again since (perhaps in another tab), so that grade cannot be undone.');
+    const card = await db.cards.get(review.cardId);
+    if (!card) throw new UndoRefusedError('The card of that review no longer exists.');
+    const restored: CardRow = { ...card, ...review.before, bucket: bucketOf({ ...card, ...review.before }) };
+    await db.reviews.delete(reviewId);
+    await db.cards.put(restored);
+    return restored;
+  });
+}
+
+/** Reviews of one card in time order (ties broken by id, so every device agrees). */
+export function sortReviews<T extends Pick<ReviewRow, 'reviewedAt' | 'id'>>(reviews: T[]): T[] {
+  return reviews.sort((a, b) => a.reviewedAt - b.reviewedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Every reviewed card's state computed from the log alone. */
+export async function replayLog(db: RehearseDb): Promise<Map<string, MemoryState>> {
+  const byCard = new Map<string, ReviewRow[]>();
+  await db.reviews.each((review) => {
+    const list = byCard.get(review.cardId);
+    if (list) list.push(review);
+    else byCard.set(review.cardId, [review]);
+  });
+  const states = new Map<string, MemoryState>();
+  for (const [cardId, reviews] of byCard) {
+    sortReviews(reviews);
+    states.set(cardId, replay(reviews[0]!.before, reviews));
+  }
+  return states;
+}
+
+/** Rewrites the card cache from the log (used after merges and to repair). */
+export async function rebuildCardsFromLog(db: RehearseDb): Promise<number> {
+  const states = await replayLog(db);
+  return db.transaction('rw', db.cards, async () => {
+    const cards = (await db.cards.bulkGet([...states.keys()])).filter((c): c is CardRow => !!c);
+    await db.cards.bulkPut(cards.map((c) => {
+      const m = states.get(c.id)!;
+      return { ...c, ...m, bucket: bucketOf({ ...c, ...m }) };
+    }));
+    return cards.length;
+  });
+}
+
+
+/** Suspends or restores every card of a question; suspended cards leave every queue. */
+export async function setQuestionSuspended(db: RehearseDb, questionId: string, suspended: boolean): Promise<void> {
+  await db.transaction('rw', db.cards, async () => {
+    const cards = await db.cards.where('questionId').equals(questionId).toArray();
+    await db.cards.bulkPut(cards.map((c) => ({ ...c, suspended, bucket: bucketOf({ ...c, suspended }) })));
+  });
+}
+
+export interface HistoryEntry extends ReviewRow {
+  /** Days until the card was due again after this review. */
+  intervalDays: number | null;
+}
+
+/** Every review of a question's cards, newest first, with the interval each grade set. */
+export async function questionHistory(db: RehearseDb, questionId: string): Promise<{ cards: CardRow[]; reviews: HistoryEntry[] }> {
+  return db.transaction('r', db.cards, db.reviews, async () => {
+    const cards = await db.cards.where('questionId').equals(questionId).toArray();
+    const reviews = sortReviews(await db.reviews.where('cardId').anyOf(cards.map((c) => c.id)).toArray());
+    // The interval a grade set is the next review's "before.due", or the card's due for the latest one.
+    const entries: HistoryEntry[] = reviews.map((r, i) => {
+      const nextOfSameCard = reviews.slice(i + 1).find((x) => x.cardId === r.cardId);
+      const due = nextOfSameCard ? nextOfSameCard.before.due : cards.find((c) => c.id === r.cardId)?.due;
+      return { ...r, intervalDays: due === undefined ? null : (due - r.reviewedAt) / 86_400_000 };
+    });
+    return { cards, reviews: entries.reverse() };
+  });
+}

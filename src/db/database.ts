@@ -1,0 +1,76 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { CardKind } from '../core/bank/cards.ts';
+import type { MemoryState, Rating } from '../core/scheduling/fsrs.ts';
+
+export const DB_NAME = 'rehearse';
+
+/** Table names, in one place. */
+export const TABLES = {
+  cards: 'cards',
+  reviews: 'reviews',
+  settings: 'settings',
+} as const;
+
+/**
+ * Which daily pile a card sits in; with `due` it forms the compound index the queue
+ * reads, so today's cards come from index ranges, never a scan.
+ */
+export const BUCKET = { new: 0, learning: 1, review: 2, inactive: 9 } as const;
+export type Bucket = (typeof BUCKET)[keyof typeof BUCKET];
+
+export interface CardRow extends MemoryState {
+  id: string;
+  questionId: string;
+  kind: CardKind;
+  suspended: boolean;
+  /** Its question left the bank; kept so the history returns with it. */
+  hidden: boolean;
+  bucket: Bucket;
+}
+
+export interface ReviewRow {
+  /** Random and globally unique, so logs from two devices merge without collisions. */
+  id: string;
+  cardId: string;
+  rating: Rating;
+  reviewedAt: number;
+  durationMs: number;
+  /** The card's state before this grade: what undo restores and what replay starts from. */
+  before: MemoryState;
+  /** The schedule settings this grade used (see encodeConfig), so replay is exact. */
+  config: string;
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export type RehearseDb = Dexie & {
+  cards: EntityTable<CardRow, 'id'>;
+  reviews: EntityTable<ReviewRow, 'id'>;
+  settings: EntityTable<SettingRow, 'key'>;
+};
+
+/** Schema history. Never edit a published version: add a new one with an upgrade. */
+export function defineSchema(db: Dexie): void {
+  db.version(1).stores({
+    [TABLES.cards]: 'id, questionId, [bucket+due], state',
+    [TABLES.reviews]: 'id, cardId, reviewedAt',
+    [TABLES.settings]: 'key',
+  });
+}
+
+export function bucketOf(card: Pick<CardRow, 'state' | 'suspended' | 'hidden'>): Bucket {
+  if (card.suspended || card.hidden) return BUCKET.inactive;
+  if (card.state === 0) return BUCKET.new;
+  if (card.state === 2) return BUCKET.review;
+  return BUCKET.learning;
+}
+
+export function openDatabase(name = DB_NAME): RehearseDb {
+  // 'strict' makes a committed grade reach the disk before the next card shows.
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RehearseDb;
+  defineSchema(db);
+  return db;
+}

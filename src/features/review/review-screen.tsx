@@ -1,0 +1,294 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { Link } from 'react-router';
+import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { Markdown } from '../../ui/markdown.tsx';
+import { formatDuration, formatPercent } from '../../ui/format.ts';
+import { TECHNOLOGY_LABELS, type Question } from '../../core/bank/question.ts';
+import { cardPrompt, parseCardId, type CardKind } from '../../core/bank/cards.ts';
+import {
+  RATINGS,
+  RATING_NAMES,
+  formatInterval,
+  previewGrades,
+  scheduleConfigFrom,
+  type MemoryState,
+  type Rating,
+} from '../../core/scheduling/fsrs.ts';
+import { sessionProgress, summarise } from '../../core/scheduling/session.ts';
+import { useReviewStore } from './review-store.ts';
+import { suggestGrade } from './suggest-grade.ts';
+
+export default function ReviewScreen() {
+  const { db, now, bank } = useServices();
+  const { settings, loaded } = useSettings();
+  const store = useReviewStore();
+  const ctx = useMemo(() => ({ db, now, settings }), [db, now, settings]);
+
+  useEffect(() => {
+    if (loaded) void useReviewStore.getState().start({ db, now, settings });
+    return () => useReviewStore.getState().reset();
+    // Settings changes apply to the next card (ctx), without restarting the session.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [db, now, loaded]);
+
+  // Learning cards due in a minute or two: check back while the learner waits.
+  useEffect(() => {
+    if (store.status !== 'finished') return;
+    const timer = setInterval(() => useReviewStore.getState().refresh(ctx), 5_000);
+    return () => clearInterval(timer);
+  }, [store.status, ctx]);
+
+  const current = store.currentId ? store.cards.get(store.currentId) : undefined;
+  const parsed = store.currentId ? parseCardId(store.currentId) : null;
+  const question = parsed ? bank.byId.get(parsed.questionId) : undefined;
+
+  const onKey = useCallback(
+    (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.isContentEditable);
+      const state = useReviewStore.getState();
+      if ((event.key === 'z' || event.key === 'Z') && (event.ctrlKey || event.metaKey) && !typing) {
+        event.preventDefault();
+        void state.undo(ctx);
+        return;
+      }
+      if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (target && (target.tagName === 'BUTTON' || target.tagName === 'SUMMARY' || target.tagName === 'A') && (event.key === ' ' || event.key === 'Enter')) {
+        return; // the focused control handles its own activation
+      }
+      if (!state.revealed && (event.key === ' ' || event.key === 'Enter')) {
+        event.preventDefault();
+        state.reveal();
+      } else if (state.revealed && ['1', '2', '3', '4'].includes(event.key)) {
+        event.preventDefault();
+        void state.grade(ctx, Number(event.key) as Rating);
+      } else if (event.key === 'u' || event.key === 'U') {
+        event.preventDefault();
+        void state.undo(ctx);
+      }
+    },
+    [ctx],
+  );
+
+  useEffect(() => {
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onKey]);
+
+  if (store.status === 'idle' || store.status === 'loading') return <p role="status">Loading today’s cards…</p>;
+  if (store.status === 'failed') return <p role="alert">{store.message}</p>;
+  if (store.status === 'empty') {
+    return (
+      <section aria-labelledby="review-heading" className="stack">
+        <h1 id="review-heading">Nothing to review</h1>
+        <p>You are done for today. <Link to="/">Back to Today</Link></p>
+      </section>
+    );
+  }
+  if (store.status === 'finished' || !current || !parsed || !question) {
+    return <SessionSummary onUndo={() => void store.undo(ctx)} canUndo={!!store.session?.graded.length} missing={!question && !!parsed} />;
+  }
+  const progress = sessionProgress(store.session!);
+
+  return (
+    <section aria-labelledby="review-heading" className="stack review">
+      <div className="review-progress">
+        <progress value={progress.done} max={Math.max(1, progress.total)} aria-label="Session progress" />
+        <span className="muted">{progress.done} of {progress.total}</span>
+      </div>
+      {store.message && <p role="alert" className="alert">{store.message}</p>}
+      <CardFace
+        key={store.currentId}
+        question={question}
+        kind={parsed.kind}
+        memory={current}
+        settingsNow={ctx}
+        revealed={store.revealed}
+        ticked={store.ticked}
+        typedAnswer={store.typedAnswer}
+        typeAnswerFirst={settings.typeAnswerFirst}
+        busy={store.busy}
+        canUndo={!!store.session?.graded.length}
+      />
+    </section>
+  );
+}
+
+function CardFace(props: {
+  question: Question;
+  kind: CardKind;
+  memory: MemoryState;
+  settingsNow: { now: () => number; settings: ReturnType<typeof useSettings>['settings']; db: ReturnType<typeof useServices>['db'] };
+  revealed: boolean;
+  ticked: ReadonlySet<number>;
+  typedAnswer: string;
+  typeAnswerFirst: boolean;
+  busy: boolean;
+  canUndo: boolean;
+}) {
+  const { question, kind, memory, settingsNow: ctx, revealed, ticked } = props;
+  const store = useReviewStore();
+  const checklist = kind === 'answer' ? question.keyPoints : question.commonMistakes;
+  const suggestion = suggestGrade(ticked.size, checklist.length);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const answerRef = useRef<HTMLDivElement>(null);
+
+  // The figure the grade→next-card budget is measured by (see tests/bench).
+  useLayoutEffect(() => {
+    if (performance.getEntriesByName('rehearse:grade').length) {
+      requestAnimationFrame(() => {
+        performance.mark('rehearse:next-card-painted');
+        performance.measure('rehearse:grade-to-next-card', 'rehearse:grade', 'rehearse:next-card-painted');
+        performance.clearMarks('rehearse:grade');
+      });
+    }
+    headingRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  useEffect(() => {
+    if (revealed) answerRef.current?.focus({ preventScroll: true });
+  }, [revealed]);
+
+  const previews = useMemo(
+    () => (revealed ? previewGrades(memory, ctx.now(), scheduleConfigFrom(ctx.settings, ctx.now())) : null),
+    [revealed, memory, ctx],
+  );
+
+  const gradeWith = (rating: Rating) => {
+    performance.mark('rehearse:grade');
+    void store.grade(ctx, rating);
+  };
+
+  return (
+    <article className="card-face">
+      <p className="meta">
+        <span className={`chip chip-${question.technology}`}>{TECHNOLOGY_LABELS[question.technology]}</span>
+        <span>{question.topic}</span>
+        <span className="capitalize">{question.level}</span>
+        {kind === 'mistakes' && <span className="chip">Pitfalls card</span>}
+      </p>
+      <h1 id="review-heading" ref={headingRef} tabIndex={-1} className="prompt">
+        {cardPrompt(question, kind)}
+      </h1>
+      {kind === 'mistakes' && !revealed && (
+        <p className="muted">Name the mistakes people make here, and why each one bites.</p>
+      )}
+
+      {props.typeAnswerFirst && (
+        <label className="typed-answer">
+          <span>Your answer</span>
+          <textarea
+            value={props.typedAnswer}
+            readOnly={revealed}
+            rows={revealed ? 4 : 6}
+            onChange={(e) => store.setTypedAnswer(e.target.value)}
+            placeholder="Write your answer before you reveal the model answer."
+          />
+        </label>
+      )}
+
+      {!revealed ? (
+        <div className="actions sticky-actions">
+          <button type="button" className="primary big" onClick={() => store.reveal()}>
+            Show answer
+          </button>
+          <span className="muted keys" aria-hidden="true">Space</span>
+          {props.canUndo && (
+            <button type="button" onClick={() => void store.undo(ctx)} disabled={props.busy}>
+              Undo
+            </button>
+          )}
+        </div>
+      ) : (
+        <div className="stack" ref={answerRef} tabIndex={-1} aria-label="Model answer">
+          <section className="answer-block" aria-labelledby="answer-h">
+            <h2 id="answer-h">Answer</h2>
+            <Markdown source={question.answer} />
+          </section>
+          <fieldset className="checklist">
+            <legend>{kind === 'answer' ? 'Key points — tick those your answer hit' : 'Common mistakes — tick those you named'}</legend>
+            {checklist.map((item, index) => (
+              <label key={index} className="check">
+                <input type="checkbox" checked={ticked.has(index)} onChange={() => store.toggleTick(index)} />
+                <Markdown source={item} inline />
+              </label>
+            ))}
+          </fieldset>
+          <p className="muted" aria-live="polite">
+            Suggested grade: <strong>{RATING_NAMES[suggestion]}</strong> ({ticked.size} of {checklist.length} ticked). Override it if you know better.
+          </p>
+          <div className="grades" role="group" aria-label="Grade your recall">
+            {RATINGS.map((rating) => (
+              <button
+                key={rating}
+                type="button"
+                className={`grade grade-${rating}${rating === suggestion ? ' suggested' : ''}`}
+                disabled={props.busy}
+                onClick={() => gradeWith(rating)}
+              >
+                {RATING_NAMES[rating]} · {formatInterval(previews![rating].due - ctx.now())}
+                {rating === suggestion && <span className="visually-hidden"> (suggested)</span>}
+                <span className="key-hint" aria-hidden="true">{rating}</span>
+              </button>
+            ))}
+          </div>
+          <div className="actions">
+            <button type="button" onClick={() => void store.undo(ctx)} disabled={!props.canUndo || props.busy}>
+              Undo
+            </button>
+          </div>
+          <MoreSections question={question} kind={kind} />
+          <section aria-labelledby="followups-h">
+            <h2 id="followups-h">Follow-up questions</h2>
+            <ul>
+              {question.followUps.map((f, i) => (
+                <li key={i}><Markdown source={f} inline /></li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function MoreSections({ question, kind }: { question: Question; kind: CardKind }) {
+  const sections: [string, string][] = [
+    ['Deep explanation', question.deepExplanation],
+    ['Real-world example', question.realWorldExample],
+    ...(kind === 'answer'
+      ? ([['Common mistakes', question.commonMistakes.map((m) => `- ${m}`).join('\n')]] as [string, string][])
+      : ([['Key points', question.keyPoints.map((m) => `- ${m}`).join('\n')]] as [string, string][])),
+    ['Production scenario', question.productionScenario],
+  ];
+  return (
+    <div className="more-sections">
+      {sections.map(([title, body]) => (
+        <details key={title}>
+          <summary>{title}</summary>
+          <Markdown source={body} />
+        </details>
+      ))}
+    </div>
+  );
+}
+
+function SessionSummary({ onUndo, canUndo, missing }: { onUndo: () => void; canUndo: boolean; missing: boolean }) {
+  const session = useReviewStore((s) => s.session);
+  const summary = session ? summarise(session) : { reviewed: 0, timeSpentMs: 0, againShare: 0 };
+  return (
+    <section aria-labelledby="summary-heading" className="stack">
+      <h1 id="summary-heading">Session complete</h1>
+      {missing && <p role="alert">A card’s question is missing from this version of the bank; it was skipped.</p>}
+      <dl className="summary">
+        <div><dt>Cards reviewed</dt><dd>{summary.reviewed}</dd></div>
+        <div><dt>Time spent</dt><dd>{formatDuration(summary.timeSpentMs)}</dd></div>
+        <div><dt>Graded Again</dt><dd>{formatPercent(summary.againShare)}</dd></div>
+      </dl>
+      <div className="actions">
+        <Link className="button primary" to="/">Back to Today</Link>
+        {canUndo && <button type="button" onClick={onUndo}>Undo</button>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import { create } from 'zustand';
+import type { RehearseDb, CardRow } from '../../db/database.ts';
+import { gradeCard, loadTodayQueue, undoReview } from '../../db/cards-repo.ts';
+import type { Settings } from '../../core/settings.ts';
+import type { Rating } from '../../core/scheduling/fsrs.ts';
+import type { QueueCard } from '../../core/scheduling/queue.ts';
+import {
+  applyGrade,
+  currentCardId,
+  startSession,
+  undoLast,
+  type ReviewSession,
+} from '../../core/scheduling/session.ts';
+
+export type ReviewStatus = 'idle' | 'loading' | 'active' | 'finished' | 'empty' | 'failed';
+
+interface Context {
+  db: RehearseDb;
+  now: () => number;
+  settings: Settings;
+}
+
+interface ReviewState {
+  status: ReviewStatus;
+  session: ReviewSession | null;
+  cards: Map<string, QueueCard | CardRow>;
+  currentId: string | null;
+  dayEnd: number;
+  revealed: boolean;
+  shownAt: number;
+  ticked: ReadonlySet<number>;
+  typedAnswer: string;
+  busy: boolean;
+  message: string | null;
+  start(ctx: Context): Promise<void>;
+  reveal(): void;
+  toggleTick(index: number): void;
+  setTypedAnswer(text: string): void;
+  grade(ctx: Context, rating: Rating): Promise<void>;
+  undo(ctx: Context): Promise<void>;
+  /** Re-checks for learning cards that became due while the learner waited. */
+  refresh(ctx: Context): void;
+  reset(): void;
+}
+
+const initial = {
+  status: 'idle' as ReviewStatus,
+  session: null,
+  cards: new Map<string, QueueCard | CardRow>(),
+  currentId: null,
+  dayEnd: 0,
+  revealed: false,
+  shownAt: 0,
+  ticked: new Set<number>(),
+  typedAnswer: '',
+  busy: false,
+  message: null,
+};
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  if (e?.name === 'QuotaExceededError' || e?.name === 'QuotaExceeded' || /quota/i.test(e?.message ?? '')) {
+    return 'Your device refused to save this grade because its storage is full. Nothing was recorded: free some space and grade again.';
+  }
+  return `This grade was not saved: ${e?.message ?? String(error)}. Nothing was recorded; try again.`;
+}
+
+export const useReviewStore = create<ReviewState>()((set, get) => ({
+  ...initial,
+
+  async start(ctx) {
+    set({ ...initial, status: 'loading' });
+    try {
+      const now = ctx.now();
+      const queue = await loadTodayQueue(ctx.db, ctx.settings, now);
+      const session = startSession(queue.cards.map((c) => c.id), now);
+      const currentId = currentCardId(session, now);
+      set({
+        status: currentId ? 'active' : 'empty',
+        session,
+        cards: new Map(queue.cards.map((c) => [c.id, c])),
+        currentId,
+        dayEnd: queue.dayEnd,
+        shownAt: now,
+        message: queue.skipped.length
+          ? `${queue.skipped.length} damaged card record${queue.skipped.length === 1 ? ' was' : 's were'} skipped (${queue.skipped.slice(0, 3).join(', ')}).`
+          : null,
+      });
+    } catch (error) {
+      set({ status: 'failed', message: `Could not load today's cards: ${(error as Error).message}` });
+    }
+  },
+
+  reveal() {
+    if (get().status === 'active') set({ revealed: true });
+  },
+
+  toggleTick(index) {
+    const ticked = new Set(get().ticked);
+    if (ticked.has(index)) ticked.delete(index);
+    else ticked.add(index);
+    set({ ticked });
+  },
+
+  setTypedAnswer(typedAnswer) {
+    set({ typedAnswer });
+  },
+
+  async grade(ctx, rating) {
+    const { session, currentId, revealed, busy, shownAt, dayEnd } = get();
+    if (!session || !currentId || !revealed || busy) return;
+    set({ busy: true, message: null });
+    const now = ctx.now();
+    try {
+      // Awaited: the grade is committed before the next card is shown.
+      const { review, card } = await gradeCard(ctx.db, {
+        cardId: currentId,
+        rating,
+        now,
+        durationMs: Math.min(now - shownAt, 10 * 60_000),
+        settings: ctx.settings,
+      });
+      const next = applyGrade(session, currentId, rating, review.id, card, now - shownAt, dayEnd);
+      const cards = new Map(get().cards).set(card.id, card);
+      const nextId = currentCardId(next, now);
+      set({
+        session: next,
+        cards,
+        currentId: nextId,
+        status: nextId ? 'active' : 'finished',
+        revealed: false,
+        ticked: new Set(),
+        typedAnswer: '',
+        shownAt: now,
+        busy: false,
+      });
+    } catch (error) {
+      set({ busy: false, message: describe(error) });
+    }
+  },
+
+  async undo(ctx) {
+    const { session, busy } = get();
+    if (!session || busy) return;
+    const result = undoLast(session);
+    if (!result) return;
+    set({ busy: true, message: null });
+    try {
+      const card = await undoReview(ctx.db, result.undone.reviewId);
+      set({
+        session: result.session,
+        cards: new Map(get().cards).set(card.id, card),
+        currentId: result.undone.cardId,
+        status: 'active',
+        revealed: true,
+        ticked: new Set(),
+        shownAt: ctx.now() - result.undone.durationMs,
+        busy: false,
+      });
+    } catch (error) {
+      set({ busy: false, message: (error as Error).message });
+    }
+  },
+
+  refresh(ctx) {
+    const { session, status, currentId } = get();
+    if (!session || status !== 'finished' || currentId) return;
+    const now = ctx.now();
+    const nextId = currentCardId(session, now);
+    if (nextId) set({ currentId: nextId, status: 'active', shownAt: now });
+  },
+
+  reset() {
+    set({ ...initial });
+  },
+}));
+
+/** True while a session has cards left: the app must not reload under the learner. */
+export function isReviewInProgress(): boolean {
+  return useReviewStore.getState().status === 'active';
+}

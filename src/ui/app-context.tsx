@@ -1,0 +1,32 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { RehearseDb } from '../db/database.ts';
+import type { Bank } from '../db/bank.ts';
+import { loadSettings } from '../db/settings-repo.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../core/settings.ts';
+
+/** What screens need from outside: the database, the bank and the clock (injected so tests control time). */
+export interface Services {
+  db: RehearseDb;
+  bank: Bank;
+  now: () => number;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices needs a ServicesProvider above it');
+  return services;
+}
+
+/** Live settings: a change saved anywhere (even in another tab) reaches every screen. */
+export function useSettings(): { settings: Settings; problems: string[]; loaded: boolean } {
+  const { db } = useServices();
+  const result = useLiveQuery(() => loadSettings(db), [db]);
+  return result ? { ...result, loaded: true } : { settings: DEFAULT_SETTINGS, problems: [], loaded: false };
+}

@@ -1,0 +1,62 @@
+import { memo, useMemo } from 'react';
+import MarkdownIt from 'markdown-it';
+import type { RendererRule } from 'markdown-it';
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import python from 'highlight.js/lib/languages/python';
+import bash from 'highlight.js/lib/languages/bash';
+import json from 'highlight.js/lib/languages/json';
+import sql from 'highlight.js/lib/languages/sql';
+import yaml from 'highlight.js/lib/languages/yaml';
+import typescript from 'highlight.js/lib/languages/typescript';
+import plaintext from 'highlight.js/lib/languages/plaintext';
+
+hljs.registerLanguage('python', python);
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('sql', sql);
+hljs.registerLanguage('yaml', yaml);
+hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('text', plaintext);
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+// html: false — raw HTML in any text (including a learner's own) is shown as text, never parsed.
+const md = new MarkdownIt({
+  html: false,
+  linkify: false,
+  typographer: false,
+  highlight(code, lang) {
+    const language = lang && hljs.getLanguage(lang) ? lang : 'text';
+    const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
+    return `<pre class="code" tabindex="0"><code class="hljs language-${escapeHtml(language)}">${html}</code></pre>`;
+  },
+});
+
+// Links open outside the app and never carry the page as referrer.
+const linkOpen: RendererRule = (tokens, idx, options, _env, self) => {
+  tokens[idx]!.attrSet('rel', 'noopener noreferrer nofollow');
+  tokens[idx]!.attrSet('target', '_blank');
+  return self.renderToken(tokens, idx, options);
+};
+md.renderer.rules.link_open = linkOpen;
+
+export function renderMarkdown(source: string, inline = false): string {
+  const html = inline ? md.renderInline(source) : md.render(source);
+  // Defence in depth: even though markdown-it escapes HTML, sanitise what reaches the DOM.
+  return DOMPurify.sanitize(html, { ADD_ATTR: ['target'] });
+}
+
+export const Markdown = memo(function Markdown({
+  source,
+  inline = false,
+  className,
+}: {
+  source: string;
+  inline?: boolean;
+  className?: string;
+}) {
+  const html = useMemo(() => renderMarkdown(source, inline), [source, inline]);
+  const Tag = inline ? 'span' : 'div';
+  return <Tag className={className ?? (inline ? undefined : 'prose')} dangerouslySetInnerHTML={{ __html: html }} />;
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { fsrs, generatorParameters, createEmptyCard, Rating as TsRating, type Grade } from 'ts-fsrs';
+import {
+  formatInterval,
+  grade,
+  newMemory,
+  previewGrades,
+  replay,
+  retrievability,
+  scheduleConfigFrom,
+  encodeConfig,
+  decodeConfig,
+  type Rating,
+} from '../../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const DAY = 86_400_000;
+const config = scheduleConfigFrom(DEFAULT_SETTINGS, T0);
+
+describe('scheduling wraps FSRS faithfully', () => {
+  it('gives the same due dates as ts-fsrs with the same parameters for a run of grades', () => {
+    const reference = fsrs(generatorParameters({ request_retention: 0.9, maximum_interval: 365, enable_fuzz: true, learning_steps: ['1m', '10m'], relearning_steps: ['10m'] }));
+    let refCard = createEmptyCard(new Date(T0));
+    let ours = newMemory(T0);
+    const grades: Rating[] = [3, 3, 3, 1, 3, 4, 2, 3];
+    let now = T0;
+    for (const rating of grades) {
+      refCard = reference.next(refCard, new Date(now), rating as Grade).card;
+      ours = grade(ours, rating, now, config);
+      expect(ours.due).toBe(refCard.due.getTime());
+      expect(ours.stability).toBeCloseTo(refCard.stability, 10);
+      expect(ours.difficulty).toBeCloseTo(refCard.difficulty, 10);
+      expect(ours.state).toBe(refCard.state);
+      now = ours.due;
+    }
+    expect(TsRating.Good).toBe(3);
+  });
+
+  it('previews the four grades with the same result as grading', () => {
+    const card = grade(grade(newMemory(T0), 3, T0, config), 3, T0 + 10 * 60_000, config);
+    const at = card.due + DAY;
+    const preview = previewGrades(card, at, config);
+    for (const rating of [1, 2, 3, 4] as Rating[]) expect(preview[rating]).toEqual(grade(card, rating, at, config));
+    expect(preview[1].due).toBeLessThan(preview[2].due);
+    expect(preview[2].due).toBeLessThanOrEqual(preview[3].due);
+    expect(preview[3].due).toBeLessThan(preview[4].due);
+  });
+
+  it('walks a new card through the 1m and 10m learning steps before it graduates', () => {
+    const first = grade(newMemory(T0), 3, T0, config);
+    expect(first.state).toBe(1);
+    expect(first.due - T0).toBe(10 * 60_000);
+    const again = grade(newMemory(T0), 1, T0, config);
+    expect(again.due - T0).toBe(60_000);
+    const graduated = grade(first, 3, first.due, config);
+    expect(graduated.state).toBe(2);
+    expect(graduated.due - first.due).toBeGreaterThanOrEqual(DAY);
+  });
+
+  it('never schedules beyond the maximum interval', () => {
+    const short = scheduleConfigFrom({ ...DEFAULT_SETTINGS, maximumIntervalDays: 7 }, T0);
+    let card = newMemory(T0);
+    let now = T0;
+    for (let i = 0; i < 8; i++) {
+      card = grade(card, 4, now, short);
+      expect(card.due - now).toBeLessThanOrEqual(7 * DAY + 1);
+      now = card.due;
+    }
+  });
+
+  it('shortens intervals that would jump past the interview date so the card returns the day before', () => {
+    const withDate = scheduleConfigFrom({ ...DEFAULT_SETTINGS, interviewDate: '2026-01-20' }, T0);
+    let card = grade(grade(newMemory(T0), 4, T0, withDate), 4, T0 + DAY * 3, withDate);
+    card = grade(card, 4, T0 + DAY * 9, withDate);
+    const interviewStart = new Date(2026, 0, 20, DEFAULT_SETTINGS.dayStartHour).getTime();
+    expect(card.due).toBeLessThan(interviewStart);
+    expect(card.due).toBe(interviewStart - DAY);
+    const without = grade(grade(grade(newMemory(T0), 4, T0, config), 4, T0 + DAY * 3, config), 4, T0 + DAY * 9, config);
+    expect(without.due).toBeGreaterThan(interviewStart);
+  });
+
+  it('gives recall 0 for a never-studied card and decays it over time', () => {
+    expect(retrievability(newMemory(T0), T0 + DAY)).toBe(0);
+    const card = grade(grade(newMemory(T0), 3, T0, config), 3, T0 + 600_000, config);
+    const soon = retrievability(card, T0 + DAY);
+    const later = retrievability(card, T0 + 30 * DAY);
+    expect(soon).toBeGreaterThan(later);
+    expect(later).toBeGreaterThan(0);
+    expect(soon).toBeLessThanOrEqual(1);
+  });
+
+  it('replays a log to exactly the state grading produced, even when settings changed between grades', () => {
+    const strict = scheduleConfigFrom({ ...DEFAULT_SETTINGS, desiredRetention: 0.95 }, T0);
+    const steps = [
+      { rating: 3 as Rating, reviewedAt: T0, config: encodeConfig(config) },
+      { rating: 3 as Rating, reviewedAt: T0 + 600_000, config: encodeConfig(config) },
+      { rating: 1 as Rating, reviewedAt: T0 + 5 * DAY, config: encodeConfig(strict) },
+      { rating: 3 as Rating, reviewedAt: T0 + 5 * DAY + 600_000, config: encodeConfig(strict) },
+    ];
+    let live = newMemory(T0);
+    for (const s of steps) live = grade(live, s.rating, s.reviewedAt, decodeConfig(s.config));
+    expect(replay(newMemory(T0), steps)).toEqual(live);
+  });
+
+  it('formats intervals the way the grade buttons show them', () => {
+    expect(formatInterval(60_000)).toBe('1m');
+    expect(formatInterval(10 * 60_000)).toBe('10m');
+    expect(formatInterval(3 * DAY)).toBe('3d');
+    expect(formatInterval(60 * DAY)).toBe('2mo');
+    expect(formatInterval(400 * DAY)).toBe('1.1y');
+  });
+});
