@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Debian's Chromium (or CHROME_PATH); tests never download a browser. */
+export function chromePath(): string {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p): p is string => !!p && existsSync(p));
+  if (!found) {
+    throw new Error('No Chromium found. Install one with `apt-get install -y chromium` or set CHROME_PATH to a Chrome/Chromium binary.');
+  }
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromePath(),
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Serves a production build with `vite preview` on a free port. By default the
+ * project's dist/; tests that swap builds pass a copy.
+ */
+export async function serveBuild(outDir = join(ROOT, 'dist')): Promise<{ url: string; server: PreviewServer }> {
+  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`No build at ${outDir}: run \`npx vite build\` first.`);
+  const server = await preview({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  return { url: `http://127.0.0.1:${address.port}`, server };
+}
+
+/** A private copy of a build, so a test can replace it while serving. */
+export function copyBuild(from = join(ROOT, 'dist')): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rehearse-build-'));
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+/** Fails the test on any request that leaves the app's own origin. */
+export function forbidOtherOrigins(context: BrowserContext, origin: string, offenders: string[]): void {
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) offenders.push(url);
+  });
+}
+
+/** Waits until a service worker is active and controls the page (reloading once if needed). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active!;
+    if (worker.state !== 'activated') {
+      await new Promise<void>((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+    }
+  });
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+}
+
+/** Reads the review log straight from IndexedDB, as the app stored it. */
+export async function readReviewLog(page: Page): Promise<{ id: string; cardId: string; rating: number; reviewedAt: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('reviews').objectStore('reviews').getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+export async function dueCounts(page: Page): Promise<{ learning: number; review: number; fresh: number }> {
+  const counts = page.getByRole('definition');
+  await counts.first().waitFor();
+  const [learning, review, fresh] = await counts.allTextContents();
+  return { learning: Number(learning), review: Number(review), fresh: Number(fresh) };
+}

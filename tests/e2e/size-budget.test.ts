@@ -1,0 +1,39 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './browser.ts';
+
+/** Budgets from DESIGN.md (initial JS) and from the measured precache plus ~35% headroom. */
+const INITIAL_JS_BUDGET_GZIP = 170 * 1024;
+const PRECACHE_BUDGET = 1800 * 1024;
+
+const dist = join(ROOT, 'dist');
+const gzipSize = (file: string) => gzipSync(readFileSync(join(dist, file))).length;
+
+describe('size budgets of the production build', () => {
+  it('keeps the JavaScript needed for the first screen under 170 kB gzip', () => {
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(initial.length).toBeGreaterThan(0);
+    const sizes = initial.map((file) => [file, gzipSize(file)] as const);
+    const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+    console.log(`initial JS (gzip): ${(total / 1024).toFixed(1)} kB — ${sizes.map(([f, s]) => `${f} ${(s / 1024).toFixed(1)} kB`).join(', ')}`);
+    // The bank is loaded lazily: it must not be among the initial files.
+    expect(initial.some((f) => f.includes('question-bank'))).toBe(false);
+    expect(total).toBeLessThanOrEqual(INITIAL_JS_BUDGET_GZIP);
+  });
+
+  it('keeps the service worker precache within its budget and includes the bank', () => {
+    const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+    const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls.some((u) => u.includes('question-bank'))).toBe(true);
+    expect(urls).toContain('index.html');
+    const total = urls.reduce((sum, u) => sum + statSync(join(dist, u)).size, 0);
+    const bankFile = urls.find((u) => u.includes('question-bank'))!;
+    console.log(
+      `precache: ${urls.length} files, ${(total / 1024).toFixed(1)} kB raw; bank chunk ${(statSync(join(dist, bankFile)).size / 1024).toFixed(1)} kB raw, ${(gzipSize(bankFile) / 1024).toFixed(1)} kB gzip`,
+    );
+    expect(total).toBeLessThanOrEqual(PRECACHE_BUDGET);
+  });
+});
