@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { CardKind } from '../core/bank/cards.ts';
 import type { MemoryState, Rating } from '../core/scheduling/fsrs.ts';
+import type { Question } from '../core/bank/question.ts';
 
 export const DB_NAME = 'rehearse';
 
@@ -9,6 +10,9 @@ export const TABLES = {
   cards: 'cards',
   reviews: 'reviews',
   settings: 'settings',
+  notes: 'notes',
+  flags: 'flags',
+  customQuestions: 'customQuestions',
 } as const;
 
 /**
@@ -46,10 +50,30 @@ export interface SettingRow {
   value: unknown;
 }
 
+export interface NoteRow {
+  questionId: string;
+  text: string;
+  updatedAt: number;
+}
+
+export interface FlagRow {
+  questionId: string;
+  flaggedAt: number;
+}
+
+/** A learner's own question: the bank's schema plus edit times (the newer edit wins a merge). */
+export interface CustomQuestionRow extends Question {
+  createdAt: number;
+  updatedAt: number;
+}
+
 export type RehearseDb = Dexie & {
   cards: EntityTable<CardRow, 'id'>;
   reviews: EntityTable<ReviewRow, 'id'>;
   settings: EntityTable<SettingRow, 'key'>;
+  notes: EntityTable<NoteRow, 'questionId'>;
+  flags: EntityTable<FlagRow, 'questionId'>;
+  customQuestions: EntityTable<CustomQuestionRow, 'id'>;
 };
 
 /** Schema history. Never edit a published version: add a new one with an upgrade. */
@@ -59,7 +83,17 @@ export function defineSchema(db: Dexie): void {
     [TABLES.reviews]: 'id, cardId, reviewedAt',
     [TABLES.settings]: 'key',
   });
+  // v2: notes, flags and the learner's own questions. New tables only: nothing to convert.
+  db.version(2)
+    .stores({
+      [TABLES.notes]: 'questionId, updatedAt',
+      [TABLES.flags]: 'questionId',
+      [TABLES.customQuestions]: 'id, updatedAt',
+    })
+    .upgrade(() => undefined);
 }
+
+export const SCHEMA_VERSION = 2;
 
 export function bucketOf(card: Pick<CardRow, 'state' | 'suspended' | 'hidden'>): Bucket {
   if (card.suspended || card.hidden) return BUCKET.inactive;

@@ -33,7 +33,7 @@ export async function launchBrowser(): Promise<Browser> {
  * Serves a production build with `vite preview` on a free port. By default the
  * project's dist/; tests that swap builds pass a copy.
  */
-export async function serveBuild(outDir = join(ROOT, 'dist')): Promise<{ url: string; server: PreviewServer }> {
+export async function serveBuild(outDir = process.env.REHEARSE_DIST ?? join(ROOT, 'dist')): Promise<{ url: string; server: PreviewServer }> {
   if (!existsSync(join(outDir, 'index.html'))) throw new Error(`No build at ${outDir}: run \`npx vite build\` first.`);
   const server = await preview({
     root: ROOT,
@@ -48,7 +48,7 @@ export async function serveBuild(outDir = join(ROOT, 'dist')): Promise<{ url: st
 }
 
 /** A private copy of a build, so a test can replace it while serving. */
-export function copyBuild(from = join(ROOT, 'dist')): string {
+export function copyBuild(from = process.env.REHEARSE_DIST ?? join(ROOT, 'dist')): string {
   const dir = mkdtempSync(join(tmpdir(), 'rehearse-build-'));
   cpSync(from, dir, { recursive: true });
   return dir;

@@ -8,7 +8,7 @@ import { ROOT } from './browser.ts';
 const INITIAL_JS_BUDGET_GZIP = 170 * 1024;
 const PRECACHE_BUDGET = 1800 * 1024;
 
-const dist = join(ROOT, 'dist');
+const dist = process.env.REHEARSE_DIST ?? join(ROOT, 'dist');
 const gzipSize = (file: string) => gzipSync(readFileSync(join(dist, file))).length;
 
 describe('size budgets of the production build', () => {

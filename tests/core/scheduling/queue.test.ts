@@ -52,8 +52,8 @@ describe('today’s queue', () => {
   });
 
   it('spreads extra items evenly', () => {
-    expect(interleave([1, 2, 3, 4], ['a', 'b'])).toEqual(['a', 1, 2, 'b', 3, 4]);
-    expect(interleave([], ['a'])).toEqual(['a']);
+    expect(interleave<number | string>([1, 2, 3, 4], ['a', 'b'])).toEqual(['a', 1, 2, 'b', 3, 4]);
+    expect(interleave<string>([], ['a'])).toEqual(['a']);
   });
 });
 

@@ -1,0 +1,39 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, SCHEMA_VERSION } from '../../src/db/database.ts';
+import { newMemory } from '../../src/core/scheduling/fsrs.ts';
+
+const T0 = new Date(2026, 4, 10, 9).getTime();
+
+/** The first published schema, exactly as version 1 shipped it. */
+function openVersion1(name: string) {
+  const db = new Dexie(name);
+  db.version(1).stores({ cards: 'id, questionId, [bucket+due], state', reviews: 'id, cardId, reviewedAt', settings: 'key' });
+  return db;
+}
+
+describe('schema migrations', () => {
+  it('opens a database written by schema version 1 with every card, review and setting intact', async () => {
+    const name = 'migration-from-v1';
+    const v1 = openVersion1(name);
+    const card = { ...newMemory(T0), id: 'py-a#answer', questionId: 'py-a', kind: 'answer', suspended: false, hidden: false, bucket: 0 };
+    const reviewed = { ...card, id: 'py-b#answer', questionId: 'py-b', state: 2, stability: 12.5, difficulty: 4.2, reps: 3, lastReview: T0, due: T0 + 12 * 86_400_000, bucket: 2 };
+    const review = { id: 'r-1', cardId: 'py-b#answer', rating: 3, reviewedAt: T0, durationMs: 4200, before: newMemory(T0), config: '0.9|365|1m 10m|10m|' };
+    await v1.table('cards').bulkAdd([card, reviewed]);
+    await v1.table('reviews').add(review);
+    await v1.table('settings').add({ key: 'settings', value: { desiredRetention: 0.85 } });
+    v1.close();
+
+    const current = openDatabase(name);
+    await current.open();
+    expect(current.verno).toBe(SCHEMA_VERSION);
+    expect(await current.cards.toArray()).toEqual([card, reviewed]);
+    expect(await current.reviews.toArray()).toEqual([review]);
+    expect(await current.settings.get('settings')).toEqual({ key: 'settings', value: { desiredRetention: 0.85 } });
+    // The tables added since are there and usable.
+    await current.notes.put({ questionId: 'py-a', text: 'remember finally', updatedAt: T0 });
+    expect(await current.notes.count()).toBe(1);
+    expect(await current.cards.where('[bucket+due]').between([2, 0], [2, Infinity]).count()).toBe(1);
+    current.close();
+  });
+});
