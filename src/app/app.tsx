@@ -11,6 +11,7 @@ const ReviewScreen = lazy(() => import('../features/review/review-screen.tsx'));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen.tsx'));
 const LibraryScreen = lazy(() => import('../features/library/library-screen.tsx'));
 const QuestionScreen = lazy(() => import('../features/library/question-screen.tsx'));
+const OwnQuestionForm = lazy(() => import('../features/library/own-question-form.tsx'));
 const ProgressScreen = lazy(() => import('../features/progress/progress-screen.tsx'));
 
 export interface AppProps {
@@ -78,7 +79,9 @@ export function App({ db, now, initialPath }: AppProps) {
                 <Route path="/" element={<TodayScreen />} />
                 <Route path="/review" element={<ReviewScreen />} />
                 <Route path="/library" element={<LibraryScreen />} />
+                <Route path="/library/new" element={<OwnQuestionForm />} />
                 <Route path="/library/:questionId" element={<QuestionScreen />} />
+                <Route path="/library/:questionId/edit" element={<OwnQuestionForm />} />
                 <Route path="/progress" element={<ProgressScreen />} />
                 <Route path="/settings" element={<SettingsScreen />} />
                 <Route path="*" element={<p>That page does not exist. Use the navigation above.</p>} />

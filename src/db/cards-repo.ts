@@ -7,6 +7,7 @@ import {
   replay,
   scheduleConfigFrom,
   encodeConfig,
+  RESET_RATING,
   type MemoryState,
   type Rating,
 } from '../core/scheduling/fsrs.ts';
@@ -80,12 +81,22 @@ export interface TodayQueue {
 }
 
 /** Today's queue from index ranges on [bucket+due]. */
+export interface QueueOptions {
+  /** Only cards that pass (a focused session). */
+  filter?: (card: CardRow) => boolean;
+  /** Also review cards not yet due (practice ahead), soonest due first, up to this many. */
+  aheadLimit?: number;
+  /** New cards allowed regardless of today's new-card limit (studying one chosen question). */
+  ignoreNewLimit?: boolean;
+}
+
 export async function loadTodayQueue(
   db: RehearseDb,
   settings: Settings,
   now: number,
-  filter?: (card: CardRow) => boolean,
+  options: QueueOptions = {},
 ): Promise<TodayQueue> {
+  const { filter } = options;
   const { start, end } = studyDay(now, settings.dayStartHour);
   return db.transaction('r', db.cards, db.reviews, async () => {
     const skipped: string[] = [];
@@ -100,9 +111,9 @@ export async function loadTodayQueue(
     const [learning, reviews, doneToday] = await Promise.all([
       range(BUCKET.learning, now + 1).toArray(),
       range(BUCKET.review, end).toArray(),
-      db.reviews.where('reviewedAt').aboveOrEqual(start).toArray(),
+      db.reviews.where('reviewedAt').aboveOrEqual(start).filter((r) => r.rating !== RESET_RATING).toArray(),
     ]);
-    const newPerDay = settings.newPerDay;
+    const newPerDay = options.ignoreNewLimit ? Number.MAX_SAFE_INTEGER : settings.newPerDay;
     const newDoneToday = doneToday.filter((r) => r.before.state === 0).length;
     const wantNew = Math.max(0, newPerDay - newDoneToday);
     // Siblings may be skipped, so read a few more new cards than the room left.
@@ -117,6 +128,18 @@ export async function loadTodayQueue(
       reviewsPerDay: settings.reviewsPerDay,
       now,
     });
+    if (options.aheadLimit) {
+      const queued = new Set(cards.map((c) => c.id));
+      const [laterLearning, laterReviews] = await Promise.all([
+        db.cards.where('[bucket+due]').between([BUCKET.learning, now + 1], [BUCKET.learning, Dexie.maxKey], true, true).toArray(),
+        db.cards.where('[bucket+due]').between([BUCKET.review, end], [BUCKET.review, Dexie.maxKey], true, true).toArray(),
+      ]);
+      const ahead = sound([...laterLearning, ...laterReviews])
+        .filter((c) => !queued.has(c.id))
+        .sort((a, b) => a.due - b.due)
+        .slice(0, options.aheadLimit);
+      cards.push(...ahead);
+    }
     return { cards, skipped, dayEnd: end };
   });
 }
@@ -242,5 +265,29 @@ export async function questionHistory(db: RehearseDb, questionId: string): Promi
       return { ...r, intervalDays: due === undefined ? null : (due - r.reviewedAt) / 86_400_000 };
     });
     return { cards, reviews: entries.reverse() };
+  });
+}
+
+/**
+ * Starts a question's cards over as new. Logged as a reset entry, so replaying the log
+ * (undo, merges) arrives at the same state and the earlier history stays visible.
+ */
+export async function resetQuestionProgress(db: RehearseDb, questionId: string, now: number): Promise<number> {
+  return db.transaction('rw', db.cards, db.reviews, async () => {
+    const cards = (await db.cards.where('questionId').equals(questionId).toArray()).filter((c) => c.state !== 0 || c.reps > 0);
+    for (const card of cards) {
+      await db.reviews.add({
+        id: crypto.randomUUID(),
+        cardId: card.id,
+        rating: RESET_RATING,
+        reviewedAt: now,
+        durationMs: 0,
+        before: memoryOf(card),
+        config: '',
+      });
+      const fresh = newMemory(now);
+      await db.cards.put({ ...card, ...fresh, bucket: bucketOf({ ...card, ...fresh }) });
+    }
+    return cards.length;
   });
 }

@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { CardKind } from '../core/bank/cards.ts';
-import type { MemoryState, Rating } from '../core/scheduling/fsrs.ts';
+import type { LogRating, MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Question } from '../core/bank/question.ts';
 
 export const DB_NAME = 'rehearse';
@@ -36,7 +36,8 @@ export interface ReviewRow {
   /** Random and globally unique, so logs from two devices merge without collisions. */
   id: string;
   cardId: string;
-  rating: Rating;
+  /** 1–4 for Again…Easy; 0 marks a reset to new (not a review: statistics skip it). */
+  rating: LogRating;
   reviewedAt: number;
   durationMs: number;
   /** The card's state before this grade: what undo restores and what replay starts from. */

@@ -179,8 +179,12 @@ export function retrievability(memory: Pick<MemoryState, 'state' | 'stability' |
   return forgetting_curve(default_w, elapsedDays, memory.stability);
 }
 
+/** A log entry that is not a grade: the learner reset the card to new. */
+export const RESET_RATING = 0;
+export type LogRating = Rating | typeof RESET_RATING;
+
 export interface ReplayStep {
-  rating: Rating;
+  rating: LogRating;
   reviewedAt: number;
   config: string;
 }
@@ -188,7 +192,9 @@ export interface ReplayStep {
 /** Rebuilds a card's memory state from its reviews (in time order) and its state before the first one. */
 export function replay(initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
   let memory = initial;
-  for (const step of steps) memory = grade(memory, step.rating, step.reviewedAt, decodeConfig(step.config));
+  for (const step of steps) {
+    memory = step.rating === RESET_RATING ? newMemory(step.reviewedAt) : grade(memory, step.rating, step.reviewedAt, decodeConfig(step.config));
+  }
   return memory;
 }
 

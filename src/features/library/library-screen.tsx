@@ -2,42 +2,50 @@ import { useMemo, useRef, useEffect, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
+import { useQuestions } from '../../ui/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
-import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type Question } from '../../core/bank/question.ts';
+import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../core/bank/question.ts';
+import { buildSearchIndex, search } from '../../core/bank/search.ts';
+import { selectQuestions, selectionFromParams, selectionToParams, isEmptySelection } from '../../core/bank/selection.ts';
 import { retrievability } from '../../core/scheduling/fsrs.ts';
 import type { CardRow } from '../../db/database.ts';
-import { buildSearchIndex, search } from './search-index.ts';
 
 export default function LibraryScreen() {
-  const { db, bank, now } = useServices();
+  const { db, now } = useServices();
+  const { questions } = useQuestions();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const searchRef = useRef<HTMLInputElement>(null);
+  const selection = useMemo(() => selectionFromParams(params), [params]);
   const query = params.get('q') ?? '';
-  const technology = params.get('technology') ?? '';
-  const level = params.get('level') ?? '';
-  const topic = params.get('topic') ?? '';
 
-  const index = useMemo(() => buildSearchIndex(bank.questions), [bank]);
+  const index = useMemo(() => buildSearchIndex(questions), [questions]);
   const topics = useMemo(
-    () => [...new Set(bank.questions.filter((q) => !technology || q.technology === technology).map((q) => q.topic))].sort(),
-    [bank, technology],
+    () => [...new Set(questions.filter((q) => !selection.technology || q.technology === selection.technology).map((q) => q.topic))].sort(),
+    [questions, selection.technology],
   );
   const cards = useLiveQuery(() => db.cards.toArray(), [db]);
+  const flags = useLiveQuery(() => db.flags.toArray(), [db]);
+  const flagged = useMemo(() => new Set((flags ?? []).map((f) => f.questionId)), [flags]);
   const cardsByQuestion = useMemo(() => {
     const map = new Map<string, CardRow[]>();
-    for (const card of cards ?? []) map.set(card.questionId, [...(map.get(card.questionId) ?? []), card]);
+    for (const card of cards ?? []) {
+      const list = map.get(card.questionId);
+      if (list) list.push(card);
+      else map.set(card.questionId, [card]);
+    }
     return map;
   }, [cards]);
 
+  const hits = useMemo(() => (selection.q ? search(index, selection.q) : []), [index, selection.q]);
   const results = useMemo(() => {
-    const hits = query.trim() ? search(index, query) : null;
-    const terms = new Map(hits?.map((h) => [h.id, h.terms]) ?? []);
-    const base = hits ? hits.map((h) => bank.byId.get(h.id)).filter((q): q is Question => !!q) : bank.questions;
-    return base
-      .filter((q) => (!technology || q.technology === technology) && (!level || q.level === level) && (!topic || q.topic === topic))
-      .map((q) => ({ question: q, terms: terms.get(q.id) ?? [] }));
-  }, [bank, index, query, technology, level, topic]);
+    const terms = new Map(hits.map((h) => [h.id, h.terms]));
+    return selectQuestions(questions, selection, {
+      searchRanked: hits.map((h) => h.id),
+      flagged,
+      isOwn: (q) => q.source === 'own',
+    }).map((question) => ({ question, terms: terms.get(question.id) ?? [] }));
+  }, [questions, selection, hits, flagged]);
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -61,6 +69,8 @@ export default function LibraryScreen() {
 
   const moveFocus = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const target = e.target as HTMLElement;
+    if (target.tagName === 'SELECT') return;
     const links = [...document.querySelectorAll<HTMLAnchorElement>('.results a.result-link')];
     const at = links.indexOf(document.activeElement as HTMLAnchorElement);
     const next = e.key === 'ArrowDown' ? Math.min(links.length - 1, at + 1) : at - 1;
@@ -70,9 +80,13 @@ export default function LibraryScreen() {
   };
 
   const at = now();
+  const sessionParams = selectionToParams(selection).toString();
   return (
     <section aria-labelledby="library-heading" className="stack" onKeyDown={moveFocus}>
-      <h1 id="library-heading">Library</h1>
+      <div className="title-row">
+        <h1 id="library-heading">Library</h1>
+        <Link className="button" to="/library/new">New question</Link>
+      </div>
       <div className="filters">
         <label className="search">
           <span>Search questions</span>
@@ -80,20 +94,39 @@ export default function LibraryScreen() {
             ref={searchRef}
             type="search"
             value={query}
-            placeholder="e.g. decorators, leakage, RAG  (press / to focus)"
+            placeholder="decorators, leakage, RAG…  (press / to focus)"
             onChange={(e) => setParam('q', e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && results[0]) navigate(`/library/${results[0].question.id}`);
             }}
           />
         </label>
-        <Select label="Technology" value={technology} onChange={(v) => setParam('technology', v)}
+        <Select label="Technology" value={selection.technology ?? ''} onChange={(v) => setParam('technology', v)}
           options={TECHNOLOGIES.map((t) => [t, TECHNOLOGY_LABELS[t]])} />
-        <Select label="Level" value={level} onChange={(v) => setParam('level', v)}
+        <Select label="Level" value={selection.level ?? ''} onChange={(v) => setParam('level', v)}
           options={LEVELS.map((l) => [l, l[0]!.toUpperCase() + l.slice(1)])} />
-        <Select label="Topic" value={topic} onChange={(v) => setParam('topic', v)} options={topics.map((t) => [t, t])} />
+        <Select label="Topic" value={selection.topic ?? ''} onChange={(v) => setParam('topic', v)} options={topics.map((t) => [t, t])} />
+        <Select label="Minimum difficulty" value={String(selection.minDifficulty ?? '')} onChange={(v) => setParam('min', v)}
+          options={Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)])} />
+        <Select label="Maximum difficulty" value={String(selection.maxDifficulty ?? '')} onChange={(v) => setParam('max', v)}
+          options={Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)])} />
+        <label className="check">
+          <input type="checkbox" checked={!!selection.flagged} onChange={(e) => setParam('flagged', e.target.checked ? '1' : '')} />
+          <span>Flagged only</span>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={!!selection.own} onChange={(e) => setParam('own', e.target.checked ? '1' : '')} />
+          <span>My questions only</span>
+        </label>
       </div>
-      <p role="status" className="muted">{results.length} question{results.length === 1 ? '' : 's'}</p>
+      <div className="actions">
+        <p role="status" className="muted grow">{results.length} question{results.length === 1 ? '' : 's'}</p>
+        {results.length > 0 && (
+          <Link className="button" to={`/review?${sessionParams}`}>
+            {isEmptySelection(selection) ? 'Study all' : 'Study these'}
+          </Link>
+        )}
+      </div>
       <ul className="results">
         {results.map(({ question, terms }) => (
           <li key={question.id}>
@@ -101,15 +134,19 @@ export default function LibraryScreen() {
               <Highlight text={question.title} terms={terms} />
             </Link>
             <span className="meta">
+              {question.source === 'own' && <span className="chip">Own</span>}
+              {flagged.has(question.id) && <span className="chip">Flagged</span>}
               <span>{TECHNOLOGY_LABELS[question.technology]}</span>
               <span>{question.topic}</span>
               <span className="capitalize">{question.level}</span>
               <span>Difficulty {question.difficulty}/10</span>
               <span>{describeState(cardsByQuestion.get(question.id), at)}</span>
             </span>
+            {terms.length > 0 && <Snippet text={question.answer} terms={terms} />}
           </li>
         ))}
       </ul>
+      {results.length === 0 && <p>No question matches. Clear a filter or try other words.</p>}
     </section>
   );
 }
@@ -119,7 +156,7 @@ function Select(props: { label: string; value: string; onChange: (v: string) => 
     <label>
       <span>{props.label}</span>
       <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">All</option>
+        <option value="">{props.label.includes('difficulty') ? 'Any' : 'All'}</option>
         {props.options.map(([value, label]) => (
           <option key={value} value={value}>{label}</option>
         ))}
@@ -128,12 +165,26 @@ function Select(props: { label: string; value: string; onChange: (v: string) => 
   );
 }
 
+function termPattern(terms: string[]): RegExp {
+  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+  return new RegExp(`(${escaped.join('|')})`, 'gi');
+}
+
 /** Marks the matched terms, as text nodes: nothing here is parsed as HTML. */
 function Highlight({ text, terms }: { text: string; terms: string[] }): ReactNode {
   if (!terms.length) return text;
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
-  const parts = text.split(new RegExp(`(${escaped.join('|')})`, 'gi'));
+  const parts = text.split(termPattern(terms));
   return parts.map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : part));
+}
+
+/** A short excerpt of the answer around the first match. */
+function Snippet({ text, terms }: { text: string; terms: string[] }) {
+  const plain = text.replace(/[`*_#>]/g, '');
+  const match = termPattern(terms).exec(plain);
+  if (!match) return null;
+  const start = Math.max(0, match.index - 60);
+  const excerpt = (start > 0 ? '…' : '') + plain.slice(start, match.index + 100) + (match.index + 100 < plain.length ? '…' : '');
+  return <span className="snippet muted"><Highlight text={excerpt} terms={terms} /></span>;
 }
 
 function describeState(cards: CardRow[] | undefined, now: number): string {

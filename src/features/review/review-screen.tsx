@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useQuestions } from '../../ui/questions.ts';
+import { buildSearchIndex, search } from '../../core/bank/search.ts';
+import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
 import { Markdown } from '../../ui/markdown.tsx';
 import { formatDuration, formatPercent } from '../../ui/format.ts';
 import { TECHNOLOGY_LABELS, type Question } from '../../core/bank/question.ts';
@@ -18,18 +22,44 @@ import { sessionProgress, summarise } from '../../core/scheduling/session.ts';
 import { useReviewStore } from './review-store.ts';
 import { suggestGrade } from './suggest-grade.ts';
 
+/** Practice-ahead sessions review at most this many not-yet-due cards. */
+const AHEAD_LIMIT = 50;
+
 export default function ReviewScreen() {
-  const { db, now, bank } = useServices();
+  const { db, now } = useServices();
   const { settings, loaded } = useSettings();
+  const questions = useQuestions();
   const store = useReviewStore();
   const ctx = useMemo(() => ({ db, now, settings }), [db, now, settings]);
+  const [params] = useSearchParams();
+  const selection = useMemo(() => selectionFromParams(params), [params]);
+  const focused = !isEmptySelection(selection);
+  const ahead = params.get('ahead') === '1';
+  const flags = useLiveQuery(() => db.flags.toArray(), [db]);
+  const ready = loaded && questions.loaded && flags !== undefined;
 
   useEffect(() => {
-    if (loaded) void useReviewStore.getState().start({ db, now, settings });
+    if (!ready) return;
+    let filter: ((card: { questionId: string }) => boolean) | undefined;
+    if (focused) {
+      const ranked = selection.q ? search(buildSearchIndex(questions.questions), selection.q).map((h) => h.id) : undefined;
+      const ids = new Set(
+        selectQuestions(questions.questions, selection, {
+          searchRanked: ranked,
+          flagged: new Set(flags.map((f) => f.questionId)),
+          isOwn: (q) => q.source === 'own',
+        }).map((q) => q.id),
+      );
+      filter = (card) => ids.has(card.questionId);
+    }
+    void useReviewStore.getState().start(
+      { db, now, settings },
+      { filter, aheadLimit: ahead ? AHEAD_LIMIT : undefined, ignoreNewLimit: !!selection.questionId },
+    );
     return () => useReviewStore.getState().reset();
     // Settings changes apply to the next card (ctx), without restarting the session.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [db, now, loaded]);
+  }, [db, now, ready, params]);
 
   // Learning cards due in a minute or two: check back while the learner waits.
   useEffect(() => {
@@ -40,7 +70,8 @@ export default function ReviewScreen() {
 
   const current = store.currentId ? store.cards.get(store.currentId) : undefined;
   const parsed = store.currentId ? parseCardId(store.currentId) : null;
-  const question = parsed ? bank.byId.get(parsed.questionId) : undefined;
+  const question = parsed ? questions.byId.get(parsed.questionId) : undefined;
+  const sessionLabel = focused ? describeSelection(selection, (t) => TECHNOLOGY_LABELS[t]) : null;
 
   const onKey = useCallback(
     (event: KeyboardEvent) => {
@@ -78,10 +109,19 @@ export default function ReviewScreen() {
   if (store.status === 'idle' || store.status === 'loading') return <p role="status">Loading today’s cards…</p>;
   if (store.status === 'failed') return <p role="alert">{store.message}</p>;
   if (store.status === 'empty') {
+    const aheadLink = `/review?${new URLSearchParams([...params.entries(), ['ahead', '1']]).toString()}`;
     return (
       <section aria-labelledby="review-heading" className="stack">
         <h1 id="review-heading">Nothing to review</h1>
-        <p>You are done for today. <Link to="/">Back to Today</Link></p>
+        <p>
+          {focused ? `Nothing in “${sessionLabel}” is due today.` : 'You are done for today.'} <Link to="/">Back to Today</Link>
+        </p>
+        {!ahead && (
+          <p>
+            <Link className="button" to={aheadLink}>Practice ahead</Link>{' '}
+            <span className="muted">{AHEAD_NOTE}</span>
+          </p>
+        )}
       </section>
     );
   }
@@ -96,6 +136,12 @@ export default function ReviewScreen() {
         <progress value={progress.done} max={Math.max(1, progress.total)} aria-label="Session progress" />
         <span className="muted">{progress.done} of {progress.total}</span>
       </div>
+      {(sessionLabel || ahead) && (
+        <p className="muted session-label">
+          {sessionLabel && <>Focused session: {sessionLabel}. </>}
+          {ahead && AHEAD_NOTE}
+        </p>
+      )}
       {store.message && <p role="alert" className="alert">{store.message}</p>}
       <CardFace
         key={store.currentId}
@@ -113,6 +159,9 @@ export default function ReviewScreen() {
     </section>
   );
 }
+
+const AHEAD_NOTE =
+  'Practising ahead reviews cards before they are due; FSRS counts them as early reviews, so they lengthen the next interval less than an on-time review would.';
 
 function CardFace(props: {
   question: Question;

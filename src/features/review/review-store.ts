@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
-import { gradeCard, loadTodayQueue, undoReview } from '../../db/cards-repo.ts';
+import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Rating } from '../../core/scheduling/fsrs.ts';
 import type { QueueCard } from '../../core/scheduling/queue.ts';
@@ -32,7 +32,7 @@ interface ReviewState {
   typedAnswer: string;
   busy: boolean;
   message: string | null;
-  start(ctx: Context): Promise<void>;
+  start(ctx: Context, options?: QueueOptions): Promise<void>;
   reveal(): void;
   toggleTick(index: number): void;
   setTypedAnswer(text: string): void;
@@ -68,11 +68,11 @@ function describe(error: unknown): string {
 export const useReviewStore = create<ReviewState>()((set, get) => ({
   ...initial,
 
-  async start(ctx) {
+  async start(ctx, options) {
     set({ ...initial, status: 'loading' });
     try {
       const now = ctx.now();
-      const queue = await loadTodayQueue(ctx.db, ctx.settings, now);
+      const queue = await loadTodayQueue(ctx.db, ctx.settings, now, options);
       const session = startSession(queue.cards.map((c) => c.id), now);
       const currentId = currentCardId(session, now);
       set({

@@ -1,0 +1,109 @@
+import { CARD_KINDS, cardId } from '../core/bank/cards.ts';
+import { validateQuestion, type Question, type ValidationResult } from '../core/bank/question.ts';
+import { newMemory } from '../core/scheduling/fsrs.ts';
+import { BUCKET, bucketOf, type CardRow, type CustomQuestionRow, type RehearseDb } from './database.ts';
+import { OWN_PREFIX } from './cards-repo.ts';
+
+/** What the learner types into the own-question form (lists one item per line). */
+export type OwnQuestionInput = Omit<Question, 'id'>;
+
+const FIELD_LABELS: Record<string, string> = {
+  title: 'Question', technology: 'Technology', topic: 'Topic', level: 'Level', difficulty: 'Difficulty',
+  tags: 'Tags', answer: 'Answer', keyPoints: 'Key points', deepExplanation: 'Deep explanation',
+  realWorldExample: 'Real-world example', commonMistakes: 'Common mistakes',
+  productionScenario: 'Production scenario', followUps: 'Follow-up questions',
+};
+
+/** The same schema as the bank, with messages that name the form's fields. */
+export function validateOwnQuestion(input: OwnQuestionInput, id: string): ValidationResult<Question> {
+  const result = validateQuestion({ ...input, id });
+  if (result.ok) return result;
+  return {
+    ok: false,
+    errors: result.errors.map((error) => {
+      const [path, ...rest] = error.split(': ');
+      const field = path?.split('.')[0] ?? '';
+      return rest.length && FIELD_LABELS[field] ? `${FIELD_LABELS[field]}: ${rest.join(': ')}` : error;
+    }),
+  };
+}
+
+function ownCards(questionId: string): CardRow[] {
+  // Own questions come first among new cards: the learner added them to study them.
+  return CARD_KINDS.map((kind) => ({
+    ...newMemory(0),
+    id: cardId(questionId, kind),
+    questionId,
+    kind,
+    suspended: false,
+    hidden: false,
+    bucket: BUCKET.new,
+  }));
+}
+
+export async function createOwnQuestion(
+  db: RehearseDb,
+  input: OwnQuestionInput,
+  now: number,
+): Promise<ValidationResult<CustomQuestionRow>> {
+  const id = `${OWN_PREFIX}${crypto.randomUUID().slice(0, 8)}`;
+  const checked = validateOwnQuestion(input, id);
+  if (!checked.ok) return checked;
+  const row: CustomQuestionRow = { ...checked.value, createdAt: now, updatedAt: now };
+  return db.transaction('rw', db.customQuestions, db.cards, async () => {
+    const lower = row.title.toLowerCase();
+    if (await db.customQuestions.filter((q) => q.title.toLowerCase() === lower).count()) {
+      return { ok: false as const, errors: ['Question: you already have a question with this title'] };
+    }
+    await db.customQuestions.add(row);
+    await db.cards.bulkAdd(ownCards(id));
+    return { ok: true as const, value: row };
+  });
+}
+
+
+export async function updateOwnQuestion(
+  db: RehearseDb,
+  id: string,
+  input: OwnQuestionInput,
+  now: number,
+): Promise<ValidationResult<CustomQuestionRow>> {
+  const checked = validateOwnQuestion(input, id);
+  if (!checked.ok) return checked;
+  return db.transaction('rw', db.customQuestions, async () => {
+    const existing = await db.customQuestions.get(id);
+    if (!existing) return { ok: false as const, errors: ['This question no longer exists.'] };
+    const row: CustomQuestionRow = { ...checked.value, createdAt: existing.createdAt, updatedAt: now };
+    await db.customQuestions.put(row);
+    return { ok: true as const, value: row };
+  });
+}
+
+/**
+ * Deletes an own question. Its cards are hidden, not deleted, and its reviews stay in
+ * the log (and in backups); they no longer count towards mastery or statistics.
+ */
+export async function deleteOwnQuestion(db: RehearseDb, id: string): Promise<void> {
+  await db.transaction('rw', db.customQuestions, db.cards, db.notes, db.flags, async () => {
+    await db.customQuestions.delete(id);
+    await db.notes.delete(id);
+    await db.flags.delete(id);
+    const cards = await db.cards.where('questionId').equals(id).toArray();
+    await db.cards.bulkPut(cards.map((c) => ({ ...c, hidden: true, bucket: bucketOf({ ...c, hidden: true }) })));
+  });
+}
+
+export async function saveNote(db: RehearseDb, questionId: string, text: string, now: number): Promise<void> {
+  if (text.length > 20_000) throw new Error('Notes are limited to 20,000 characters.');
+  if (text.trim()) await db.notes.put({ questionId, text, updatedAt: now });
+  else await db.notes.delete(questionId);
+}
+
+export async function setFlagged(db: RehearseDb, questionId: string, flagged: boolean, now: number): Promise<void> {
+  if (flagged) await db.flags.put({ questionId, flaggedAt: now });
+  else await db.flags.delete(questionId);
+}
+
+export async function reviewCountOf(db: RehearseDb, questionId: string): Promise<number> {
+  return db.reviews.where('cardId').anyOf(CARD_KINDS.map((k) => cardId(questionId, k))).filter((r) => r.rating !== 0).count();
+}
