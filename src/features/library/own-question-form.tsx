@@ -67,17 +67,22 @@ export default function OwnQuestionForm() {
     navigate(`/library/${result.value.id}`);
   }
 
-  const text = (key: keyof Draft, label: string, opts: { rows?: number; hint?: string; wide?: boolean } = {}) => (
-    <label className={opts.wide === false ? undefined : 'wide'}>
-      <span>{label}</span>
-      {opts.rows ? (
-        <textarea rows={opts.rows} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
-      ) : (
-        <input type="text" value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
-      )}
-      {opts.hint && <small>{opts.hint}</small>}
-    </label>
-  );
+  const text = (key: keyof Draft, label: string, opts: { rows?: number; hint?: string } = {}) => {
+    const id = `field-${key}`;
+    const hintId = opts.hint ? `${id}-hint` : undefined;
+    const change = (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+    return (
+      <div className="field wide">
+        <label htmlFor={id}>{label}</label>
+        {opts.rows ? (
+          <textarea id={id} rows={opts.rows} value={draft[key]} aria-describedby={hintId} onChange={change} />
+        ) : (
+          <input id={id} type="text" value={draft[key]} aria-describedby={hintId} onChange={change} />
+        )}
+        {opts.hint && <small id={hintId}>{opts.hint}</small>}
+      </div>
+    );
+  };
 
   return (
     <section aria-labelledby="form-heading" className="stack">
@@ -103,11 +108,12 @@ export default function OwnQuestionForm() {
           <input type="text" list="topic-options" value={draft.topic} onChange={(e) => setDraft({ ...draft, topic: e.target.value })} />
           <datalist id="topic-options">{topics.map((t) => <option key={t} value={t} />)}</datalist>
         </label>
-        <label>
-          <span>Difficulty (1–10)</span>
-          <input type="number" min={1} max={10} value={draft.difficulty} onChange={(e) => setDraft({ ...draft, difficulty: e.target.value })} />
-          <small>Beginner 1–3, intermediate 4–6, advanced 7–10.</small>
-        </label>
+        <div className="field">
+          <label htmlFor="field-difficulty">Difficulty (1–10)</label>
+          <input id="field-difficulty" type="number" min={1} max={10} value={draft.difficulty} aria-describedby="field-difficulty-hint"
+            onChange={(e) => setDraft({ ...draft, difficulty: e.target.value })} />
+          <small id="field-difficulty-hint">Beginner 1–3, intermediate 4–6, advanced 7–10.</small>
+        </div>
         {text('tags', 'Tags', { hint: 'Comma-separated, optional.' })}
         {text('answer', 'Answer', { rows: 4 })}
         {text('keyPoints', 'Key points', { rows: 4, hint: 'One per line, 3 to 5.' })}

@@ -164,9 +164,8 @@ function NoteEditor({ questionId }: { questionId: string }) {
   return (
     <section aria-labelledby="note-heading" className="note">
       <h2 id="note-heading">Your note</h2>
-      <label className="stack">
-        <span className="visually-hidden">Your note</span>
-        <textarea
+      <textarea
+          aria-labelledby="note-heading"
           value={value}
           maxLength={20_000}
           placeholder="What tripped you up, the example you will use in the interview…"
@@ -179,7 +178,6 @@ function NoteEditor({ questionId }: { questionId: string }) {
           }}
           onBlur={() => void flush()}
         />
-      </label>
       <p className="muted" role="status">
         {state === 'saving' ? 'Saving…' : state === 'saved' ? 'Note saved.' : state === 'error' ? 'The note could not be saved.' : ''}
       </p>

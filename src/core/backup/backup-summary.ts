@@ -1,0 +1,103 @@
+import type { Backup } from './backup-format.ts';
+
+export interface BackupSummary {
+  exportedAt: number;
+  device: string;
+  cards: number;
+  reviews: number;
+  ownQuestions: number;
+  notes: number;
+  flags: number;
+  /** Oldest and newest review times, or null when the log is empty. */
+  firstReviewAt: number | null;
+  lastReviewAt: number | null;
+}
+
+/** What the import preview shows before anything is changed. */
+export function summarizeBackup(backup: Backup): BackupSummary {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const review of backup.reviews) {
+    if (review.reviewedAt < first) first = review.reviewedAt;
+    if (review.reviewedAt > last) last = review.reviewedAt;
+  }
+  const any = backup.reviews.length > 0;
+  return {
+    exportedAt: backup.exportedAt,
+    device: backup.device,
+    cards: backup.cards.length,
+    reviews: backup.reviews.length,
+    ownQuestions: backup.customQuestions.length,
+    notes: backup.notes.length,
+    flags: backup.flags.length,
+    firstReviewAt: any ? first : null,
+    lastReviewAt: any ? last : null,
+  };
+}
+
+/** "Chrome on Android" from a user-agent string: enough to recognise the device, nothing more. */
+export function describeDevice(userAgent: string): string {
+  const ua = userAgent ?? '';
+  const browser =
+    /Edg(e|A|iOS)?\//.test(ua) ? 'Edge'
+    : /OPR\/|Opera/.test(ua) ? 'Opera'
+    : /SamsungBrowser\//.test(ua) ? 'Samsung Internet'
+    : /Firefox\/|FxiOS\//.test(ua) ? 'Firefox'
+    : /Chrome\/|CriOS\/|Chromium\//.test(ua) ? 'Chrome'
+    : /Safari\//.test(ua) && /Version\//.test(ua) ? 'Safari'
+    : /jsdom/i.test(ua) ? 'Test browser'
+    : 'Unknown browser';
+  const system =
+    /Android/.test(ua) ? 'Android'
+    : /iPhone|iPod/.test(ua) ? 'iPhone'
+    : /iPad/.test(ua) ? 'iPad'
+    : /CrOS/.test(ua) ? 'ChromeOS'
+    : /Windows/.test(ua) ? 'Windows'
+    : /Mac OS X|Macintosh/.test(ua) ? 'macOS'
+    : /Linux/.test(ua) ? 'Linux'
+    : '';
+  return system ? `${browser} on ${system}` : browser;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** "2026-05-10" in the learner's local calendar. */
+export function localDateKey(time: number): string {
+  const d = new Date(time);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function backupFileName(now: number): string {
+  return `rehearse-backup-${localDateKey(now)}.json`;
+}
+
+export function reviewLogFileName(now: number): string {
+  return `rehearse-review-log-${localDateKey(now)}.csv`;
+}
+
+export const BACKUP_REMINDER_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+export interface BackupStatus {
+  lastBackupAt: number | null;
+  firstReviewAt: number | null;
+  lastReviewAt: number | null;
+}
+
+/**
+ * Whether to nudge the learner to back up: only when there is progress a backup would save,
+ * i.e. reviews newer than the last backup, and that backup is over two weeks old (or there was
+ * none and reviewing began over two weeks ago). Returns the days since the last backup.
+ */
+export function backupNudge(status: BackupStatus, now: number): { daysSinceBackup: number | null } | null {
+  if (status.lastReviewAt === null || status.firstReviewAt === null) return null;
+  const limit = BACKUP_REMINDER_DAYS * DAY_MS;
+  if (status.lastBackupAt === null) {
+    return now - status.firstReviewAt > limit ? { daysSinceBackup: null } : null;
+  }
+  if (status.lastReviewAt <= status.lastBackupAt) return null;
+  if (now - status.lastBackupAt <= limit) return null;
+  return { daysSinceBackup: Math.floor((now - status.lastBackupAt) / DAY_MS) };
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launchBrowser, readReviewLog, serveBuild } from './browser.ts';
+
+let browser: Browser;
+let server: PreviewServer;
+let url: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ({ server, url } = await serveBuild());
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function fillOwnQuestion(page: Page, title: string, answer: string) {
+  await page.goto(`${url}/library/new`);
+  await page.getByLabel('Question', { exact: true }).fill(title);
+  await page.getByLabel('Topic').fill('Company specifics');
+  await page.getByLabel('Difficulty (1–10)').fill('5');
+  await page.getByLabel('Answer', { exact: true }).fill(answer);
+  await page.getByLabel('Key points').fill('First\nSecond\nThird');
+  await page.getByLabel('Deep explanation').fill('Deeper <b onmouseover=alert(2)>bold</b>');
+  await page.getByLabel('Real-world example').fill('Example');
+  await page.getByLabel('Common mistakes').fill('**One.** a\n**Two.** b\n**Three.** c');
+  await page.getByLabel('Production scenario').fill('Scenario [click](javascript:alert(3))');
+  await page.getByLabel('Follow-up questions').fill('Why?\nHow?');
+  await page.getByRole('button', { name: 'Add question' }).click();
+}
+
+describe('the Library in Chromium', () => {
+  it('searches, filters, opens a question and grades it in a focused session', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(`${url}/library`);
+    await page.getByLabel('Search questions').fill('cross validation');
+    await page.getByLabel('Technology').selectOption('ml');
+    await expect.poll(() => page.url()).toContain('technology=ml');
+    const first = page.locator('.results a.result-link').first();
+    await expect.poll(() => first.textContent()).toMatch(/cross-validation/i);
+    // Keyboard: / focuses search, arrow down reaches the first result, Enter opens it.
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Key points' }).waitFor();
+    const title = await page.getByRole('heading', { level: 1 }).textContent();
+
+    await page.getByRole('link', { name: 'Study it now' }).click();
+    await page.getByRole('button', { name: 'Show answer' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(title!.slice(0, 20));
+    await page.getByText(/Focused session: one question/).waitFor();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: /^Good · / }).click();
+    await expect.poll(async () => (await readReviewLog(page)).length).toBe(1);
+    await context.close();
+  });
+
+  it('creates an own question, reviews it, and renders hostile text harmlessly', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await fillOwnQuestion(page, 'Is <img src=x onerror=alert(1)> safe here?', 'Yes <script>alert(1)</script> it is');
+    await page.getByRole('heading', { level: 1, name: /onerror/ }).waitFor();
+    // The markup shows as text, and no element or handler from it exists in the page.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Is <img src=x onerror=alert(1)> safe here?');
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    expect(await page.locator('[onerror], [onmouseover]').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await page.getByText('Yes <script>alert(1)</script> it is').waitFor();
+
+    // Review it in a focused session of own questions.
+    await page.goto(`${url}/review?own=1`);
+    await page.getByRole('heading', { level: 1, name: /onerror/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /^Easy · / }).click();
+    await expect.poll(async () => (await readReviewLog(page)).length).toBe(1);
+    await page.mouse.move(10, 10);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+});

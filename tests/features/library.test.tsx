@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { render, screen, within, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../../src/app/app.tsx';
+import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
+import { selectionFromParams, selectionToParams } from '../../src/core/bank/selection.ts';
+
+const T0 = new Date(2026, 4, 10, 9, 0).getTime();
+let db: RehearseDb;
+let clock: number;
+let n = 0;
+
+beforeEach(() => {
+  db = openDatabase(`library-${++n}`);
+  clock = T0;
+});
+
+async function open(path: string) {
+  const user = userEvent.setup();
+  render(<App db={db} now={() => clock} initialPath={path} />);
+  await screen.findByRole('heading', { level: 1 }, { timeout: 10_000 });
+  return user;
+}
+
+const resultTitles = () => within(screen.getByRole('list', { name: '' })).queryAllByRole('link').map((a) => a.textContent);
+
+describe('the Library', () => {
+  it('combines search with technology, level and difficulty filters', async () => {
+    const user = await open('/library');
+    await screen.findByText(/\d+ questions/);
+    const all = Number(/(\d+) questions/.exec(screen.getByRole('status').textContent ?? '')![1]);
+    expect(all).toBeGreaterThanOrEqual(54);
+
+    await user.selectOptions(screen.getByLabelText('Technology'), 'python');
+    await user.selectOptions(screen.getByLabelText('Level'), 'advanced');
+    const links = () => screen.getAllByRole('link').filter((a) => a.className.includes('result-link'));
+    expect(links().length).toBeGreaterThanOrEqual(5);
+    for (const row of screen.getAllByRole('listitem')) expect(row.textContent).toMatch(/Python.*advanced/i);
+
+    await user.type(screen.getByLabelText('Search questions'), 'asyncio');
+    await waitFor(() => expect(links().length).toBeGreaterThan(0));
+    expect(links().every((a) => /asyncio|GIL|blocking|thread/i.test(a.closest('li')!.textContent ?? ''))).toBe(true);
+    // The matched word is highlighted in a title or its snippet.
+    expect(screen.getAllByText((_, el) => el?.tagName === 'MARK' && /asyncio/i.test(el.textContent ?? '')).length).toBeGreaterThan(0);
+
+    await user.selectOptions(screen.getByLabelText('Minimum difficulty'), '10');
+    await waitFor(() => expect(screen.getByText('No question matches. Clear a filter or try other words.')).toBeInTheDocument());
+  });
+
+  it('keeps filters and the query in the URL so a view can be bookmarked', () => {
+    const params = new URLSearchParams('q=rag&technology=llm&level=intermediate&topic=Retrieval+%26+RAG&min=4&max=6&flagged=1');
+    const selection = selectionFromParams(params);
+    expect(selection).toEqual({ q: 'rag', technology: 'llm', level: 'intermediate', topic: 'Retrieval & RAG', minDifficulty: 4, maxDifficulty: 6, flagged: true });
+    expect(selectionFromParams(selectionToParams(selection))).toEqual(selection);
+    // Nonsense in a shared link is ignored rather than trusted.
+    expect(selectionFromParams(new URLSearchParams('technology=cobol&min=99&level=guru'))).toEqual({});
+  });
+
+  it('opens a filtered view straight from its URL', async () => {
+    await open('/library?technology=ml&topic=Model+Evaluation');
+    await screen.findByText(/\d+ questions?/);
+    expect(screen.getByLabelText('Technology')).toHaveValue('ml');
+    expect(screen.getByLabelText('Topic')).toHaveValue('Model Evaluation');
+    for (const row of screen.getAllByRole('listitem')) expect(row.textContent).toContain('Model Evaluation');
+  });
+
+  it('explains what is missing when an own question is incomplete, and saves nothing', async () => {
+    const user = await open('/library/new');
+    await user.type(screen.getByLabelText('Question'), 'How does our payment retry queue avoid double charges?');
+    await user.type(screen.getByLabelText('Key points'), 'Idempotency keys');
+    await user.click(screen.getByRole('button', { name: 'Add question' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Topic: topic is empty');
+    expect(alert).toHaveTextContent('Answer: Answer is empty');
+    expect(alert).toHaveTextContent('Key points: Key points needs at least 3 items');
+    expect(alert).toHaveTextContent('Follow-up questions: Follow-up questions needs at least 2 items');
+    expect(await db.customQuestions.count()).toBe(0);
+  });
+
+  it('adds an own question that shows in the Library with an Own mark and gets two new cards', async () => {
+    const user = await open('/library/new');
+    const fill = async (label: string, text: string) => user.type(screen.getByLabelText(label), text);
+    await fill('Question', 'How would you shard our events table?');
+    await fill('Topic', 'System Design');
+    await user.clear(screen.getByLabelText('Difficulty (1–10)'));
+    await fill('Difficulty (1–10)', '5');
+    await fill('Answer', 'By tenant id with consistent hashing.');
+    await fill('Key points', 'Shard key{Enter}Hot spots{Enter}Rebalancing');
+    await fill('Deep explanation', 'Why the key matters.');
+    await fill('Real-world example', 'Our events table.');
+    await fill('Common mistakes', '**Time as key.** Hot shard.{Enter}**No plan to rebalance.** Pain.{Enter}**Cross-shard joins.** Slow.');
+    await fill('Production scenario', 'One tenant grows 100x.');
+    await fill('Follow-up questions', 'How do you reshard online?{Enter}What about global indexes?');
+    await user.click(screen.getByRole('button', { name: 'Add question' }));
+    await screen.findByRole('heading', { level: 1, name: 'How would you shard our events table?' });
+    expect(screen.getAllByText('Own').length).toBeGreaterThan(0);
+    const [own] = await db.customQuestions.toArray();
+    expect(await db.cards.where('questionId').equals(own!.id).count()).toBe(2);
+  });
+
+  it('saves a personal note as you type', async () => {
+    const user = await open('/library/py-context-managers');
+    await user.type(screen.getByRole('textbox', { name: 'Your note' }), 'Mention ExitStack');
+    await waitFor(async () => expect((await db.notes.get('py-context-managers'))?.text).toBe('Mention ExitStack'), { timeout: 3000 });
+    expect(await screen.findByText('Note saved.')).toBeInTheDocument();
+  });
+
+  it('flags, suspends and resets a question from its page', async () => {
+    const user = await open('/library/py-context-managers');
+    await user.click(screen.getByRole('button', { name: 'Flag' }));
+    await waitFor(async () => expect(await db.flags.get('py-context-managers')).toBeTruthy());
+    await user.click(screen.getByRole('button', { name: 'Suspend' }));
+    await waitFor(async () => expect((await db.cards.where('questionId').equals('py-context-managers').toArray()).every((c) => c.suspended)).toBe(true));
+    await user.click(await screen.findByRole('button', { name: 'Unsuspend' }));
+    await user.click(screen.getByRole('button', { name: 'Reset progress' }));
+    expect(screen.getByRole('alertdialog')).toHaveTextContent('Start this question’s cards over as new?');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+});
