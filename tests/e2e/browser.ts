@@ -101,3 +101,36 @@ export async function dueCounts(page: Page): Promise<{ learning: number; review:
   const [learning, review, fresh] = await counts.allTextContents();
   return { learning: Number(learning), review: Number(review), fresh: Number(fresh) };
 }
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.txt': 'text/plain',
+};
+
+/**
+ * A minimal static server that reads files on every request from whatever folder
+ * `folder()` returns now, so a test can swap one build for another while serving.
+ */
+export async function serveSwappable(folder: () => string): Promise<{ url: string; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { extname, normalize } = await import('node:path');
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(folder(), path === '/' ? 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      response.end(body);
+    } catch {
+      // Unknown paths are app routes: answer with the shell, as a static host for an SPA would.
+      const shell = await readFile(join(folder(), 'index.html'));
+      response.writeHead(extname(path) ? 404 : 200, { 'content-type': MIME['.html']! });
+      response.end(extname(path) ? '' : shell);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

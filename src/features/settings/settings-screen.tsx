@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
 import type { Settings } from '../../core/settings.ts';
+import { DeviceSection } from './device-section.tsx';
 
 interface Draft {
   retentionPercent: string;
@@ -148,6 +149,7 @@ export default function SettingsScreen() {
           ))}
         </div>
       </fieldset>
+      <DeviceSection />
     </section>
   );
 }

@@ -1,0 +1,265 @@
+import type { Table } from 'dexie';
+import { buildBackup } from '../core/backup/parse-backup.ts';
+import type { Backup, BackupCard, Collection } from '../core/backup/backup-format.ts';
+import { mergeCollections, type MergeCounts } from '../core/backup/merge-backup.ts';
+import { reviewLogCsv } from '../core/backup/review-log-csv.ts';
+import { backupFailureMessage } from '../core/backup/storage-errors.ts';
+import type { BackupStatus } from '../core/backup/backup-summary.ts';
+import type { Question } from '../core/bank/question.ts';
+import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
+import type { Settings } from '../core/settings.ts';
+import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
+import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
+import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
+
+/** Meta keys (in the settings table) this module owns. */
+const LAST_BACKUP_KEY = 'lastBackupAt';
+/** The whole collection as it was before the last replace (large; read only to undo). */
+const UNDO_KEY = 'undoReplace';
+/** A small description of that snapshot, cheap enough for live queries. */
+const UNDO_INFO_KEY = 'undoReplaceInfo';
+/** Cleared after an import so the bank sync runs again over the imported cards. */
+const BANK_VERSION_KEY = 'bankVersion';
+
+function allTables(db: RehearseDb): Table[] {
+  return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions];
+}
+
+export interface ExportResult {
+  backup: Backup;
+  /** Damaged rows that could not go into the file (named). */
+  leftOut: string[];
+  /** Set when the backup was made but its time could not be recorded. */
+  warning: string | null;
+}
+
+/** Reads every table in one read transaction and assembles a backup; records when it was made. */
+export async function exportBackup(db: RehearseDb, now: number, device: string): Promise<ExportResult> {
+  const { rows, settings } = await db.transaction('r', allTables(db), async () => {
+    const [cards, reviews, notes, flags, customQuestions, loaded] = await Promise.all([
+      db.cards.toArray(),
+      db.reviews.toArray(),
+      db.notes.toArray(),
+      db.flags.toArray(),
+      db.customQuestions.toArray(),
+      loadSettings(db),
+    ]);
+    return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
+  });
+  const { backup, leftOut } = buildBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
+  let warning: string | null = null;
+  try {
+    await setMeta(db, LAST_BACKUP_KEY, now);
+  } catch (error) {
+    warning = backupFailureMessage(error, 'export');
+  }
+  return { backup, leftOut, warning };
+}
+
+/** The review log as CSV pieces (see core/backup/review-log-csv.ts). */
+export async function exportReviewLogCsv(db: RehearseDb): Promise<string[]> {
+  const reviews = await db.reviews.toArray();
+  const sound = reviews.filter(
+    (r) =>
+      typeof r?.cardId === 'string' && Number.isFinite(r.reviewedAt) && Number.isFinite(r.rating) &&
+      Number.isFinite(r.durationMs) && Number.isFinite(r.before?.state),
+  );
+  return reviewLogCsv(sound);
+}
+
+export interface UndoInfo {
+  takenAt: number;
+  cards: number;
+  reviews: number;
+}
+
+export interface LocalBackupStatus extends BackupStatus {
+  reviewCount: number;
+  cardCount: number;
+  /** Present while the data from before the last replace is kept. */
+  undo: UndoInfo | null;
+}
+
+/** Small and indexed: safe for live queries on Today and in Settings. */
+export async function loadBackupStatus(db: RehearseDb): Promise<LocalBackupStatus> {
+  return db.transaction('r', db.reviews, db.cards, db.settings, async () => {
+    const [lastBackupAt, undo, first, last, reviewCount, cardCount] = await Promise.all([
+      getMeta<number | null>(db, LAST_BACKUP_KEY),
+      getMeta<UndoInfo | null>(db, UNDO_INFO_KEY),
+      db.reviews.orderBy('reviewedAt').first(),
+      db.reviews.orderBy('reviewedAt').last(),
+      db.reviews.count(),
+      db.cards.count(),
+    ]);
+    return {
+      lastBackupAt: typeof lastBackupAt === 'number' ? lastBackupAt : null,
+      firstReviewAt: first ? first.reviewedAt : null,
+      lastReviewAt: last ? last.reviewedAt : null,
+      reviewCount,
+      cardCount,
+      undo: undo && typeof undo.takenAt === 'number' ? undo : null,
+    };
+  });
+}
+
+export type ImportMode = 'merge' | 'replace';
+
+export interface ImportResult {
+  mode: ImportMode;
+  /** For a merge: rows only the backup had. For a replace: everything now stored. */
+  added: MergeCounts;
+  /** For a merge: notes and own questions replaced by newer versions from the backup. */
+  updated: Pick<MergeCounts, 'notes' | 'customQuestions'>;
+  /** Cards whose log could not be replayed (damaged local rows); they keep their stored state. */
+  notReplayed: string[];
+}
+
+interface Snapshot {
+  takenAt: number;
+  settings: Settings;
+  cards: CardRow[];
+  reviews: ReviewRow[];
+  notes: Collection['notes'];
+  flags: Collection['flags'];
+  customQuestions: Collection['customQuestions'];
+}
+
+type BankLike = { version: string; questions: readonly Question[] };
+
+function toCardRow(card: BackupCard): CardRow {
+  return { ...card, bucket: bucketOf(card) };
+}
+
+async function readCollection(db: RehearseDb): Promise<Collection<CardRow, ReviewRow>> {
+  const [cards, reviews, notes, flags, customQuestions] = await Promise.all([
+    db.cards.toArray(),
+    db.reviews.toArray(),
+    db.notes.toArray(),
+    db.flags.toArray(),
+    db.customQuestions.toArray(),
+  ]);
+  return { cards, reviews, notes, flags, customQuestions };
+}
+
+async function writeCollection(db: RehearseDb, data: Collection<CardRow, ReviewRow>, settings: Settings): Promise<void> {
+  await Promise.all([db.cards.clear(), db.reviews.clear(), db.notes.clear(), db.flags.clear(), db.customQuestions.clear()]);
+  const saved = await updateSettings(db, settings);
+  if (!saved.ok) throw new Error(`the settings are invalid (${saved.errors.join('; ')})`);
+  await db.cards.bulkAdd(data.cards);
+  await db.reviews.bulkAdd(data.reviews);
+  await db.notes.bulkAdd(data.notes);
+  await db.flags.bulkAdd(data.flags);
+  await db.customQuestions.bulkAdd(data.customQuestions);
+}
+
+/** Afterwards the bank sync runs again, so imported cards match the questions this version ships. */
+async function resync(db: RehearseDb, bank: BankLike | undefined, now: number): Promise<void> {
+  await setMeta(db, BANK_VERSION_KEY, null);
+  if (bank) await syncBankCards(db, bank, now);
+}
+
+function sameMemory(a: MemoryState, b: MemoryState): boolean {
+  const x = memoryOf(a);
+  const y = memoryOf(b);
+  return (Object.keys(x) as (keyof MemoryState)[]).every((k) => Object.is(x[k], y[k]));
+}
+
+/**
+ * Every reviewed card's state from the merged log: reviews in time order (ties by id, as on
+ * every device), starting from the state before the earliest one.
+ */
+function replayCards(cards: CardRow[], reviews: ReviewRow[]): { cards: CardRow[]; notReplayed: string[] } {
+  const byCard = new Map<string, ReviewRow[]>();
+  for (const review of reviews) {
+    const list = byCard.get(review.cardId);
+    if (list) list.push(review);
+    else byCard.set(review.cardId, [review]);
+  }
+  const notReplayed: string[] = [];
+  const out = cards.map((card) => {
+    const log = byCard.get(card.id);
+    if (!log) return card;
+    try {
+      sortReviews(log);
+      const memory = replay(log[0]!.before, log);
+      return { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
+    } catch {
+      notReplayed.push(card.id);
+      return card;
+    }
+  });
+  return { cards: out, notReplayed };
+}
+
+function counts(data: Collection<unknown, unknown>): MergeCounts {
+  return {
+    cards: data.cards.length,
+    reviews: data.reviews.length,
+    notes: data.notes.length,
+    flags: data.flags.length,
+    customQuestions: data.customQuestions.length,
+  };
+}
+
+/**
+ * Imports a validated backup in ONE read-write transaction over every table: it all happens
+ * or nothing changes (a refused write, e.g. a full disk, rolls everything back).
+ * - merge: the union of both logs; card states rebuilt by replay; newer notes and own
+ *   questions win; what only this device has is kept; this device's settings stay.
+ * - replace: this device becomes the backup (settings included), after keeping a snapshot of
+ *   the current data that undoReplace restores.
+ * Pass the bank to bring the imported cards in line with it at once (otherwise at next start).
+ */
+export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportMode, now: number, bank?: BankLike): Promise<ImportResult> {
+  const incoming: Collection<CardRow, ReviewRow> = {
+    cards: backup.cards.map(toCardRow),
+    reviews: backup.reviews,
+    notes: backup.notes,
+    flags: backup.flags,
+    customQuestions: backup.customQuestions,
+  };
+  return db.transaction('rw', allTables(db), async () => {
+    if (mode === 'replace') {
+      const current = await readCollection(db);
+      const { settings } = await loadSettings(db);
+      const snapshot: Snapshot = { takenAt: now, settings, ...current };
+      const info: UndoInfo = { takenAt: now, cards: current.cards.length, reviews: current.reviews.length };
+      await setMeta(db, UNDO_KEY, snapshot);
+      await setMeta(db, UNDO_INFO_KEY, info);
+      await writeCollection(db, incoming, backup.settings);
+      await resync(db, bank, now);
+      return { mode, added: counts(incoming), updated: { notes: 0, customQuestions: 0 }, notReplayed: [] };
+    }
+    const local = await readCollection(db);
+    const result = mergeCollections(local, incoming);
+    const replayed = replayCards(result.merged.cards, result.merged.reviews);
+    const stored = new Map(local.cards.map((c) => [c.id, c]));
+    const changedCards = replayed.cards.filter((card) => {
+      const before = stored.get(card.id);
+      return !before || !sameMemory(before, card) || before.bucket !== card.bucket;
+    });
+    await db.reviews.bulkAdd(result.toWrite.reviews);
+    await db.cards.bulkPut(changedCards);
+    await db.notes.bulkPut(result.toWrite.notes);
+    await db.flags.bulkPut(result.toWrite.flags);
+    await db.customQuestions.bulkPut(result.toWrite.customQuestions);
+    await resync(db, bank, now);
+    return { mode, added: result.added, updated: result.updated, notReplayed: replayed.notReplayed };
+  });
+}
+
+export class UndoUnavailableError extends Error {}
+
+/** Puts back the data as it was before the last replace, in one transaction, and forgets the snapshot. */
+export async function undoReplace(db: RehearseDb, now: number, bank?: BankLike): Promise<MergeCounts> {
+  return db.transaction('rw', allTables(db), async () => {
+    const snapshot = await getMeta<Snapshot | null>(db, UNDO_KEY);
+    if (!snapshot || !Array.isArray(snapshot.cards)) throw new UndoUnavailableError('There is no replace to undo.');
+    const { takenAt: _takenAt, settings, ...data } = snapshot;
+    await writeCollection(db, data, settings);
+    await setMeta(db, UNDO_KEY, null);
+    await setMeta(db, UNDO_INFO_KEY, null);
+    await resync(db, bank, now);
+    return counts(data);
+  });
+}

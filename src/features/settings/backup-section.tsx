@@ -1,0 +1,287 @@
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useServices } from '../../ui/app-context.tsx';
+import { formatBackupDate } from '../../ui/backup-reminder.tsx';
+import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, type ImportResult } from '../../db/backup-repo.ts';
+import { MAX_BACKUP_BYTES, serializeBackup, type Backup } from '../../core/backup/backup-format.ts';
+import { parseBackup, tooLargeMessage } from '../../core/backup/parse-backup.ts';
+import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, type BackupSummary } from '../../core/backup/backup-summary.ts';
+import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
+
+type Stage =
+  | { kind: 'idle' }
+  | { kind: 'checking'; fileName: string }
+  | { kind: 'preview'; backup: Backup; summary: BackupSummary; fileName: string }
+  | { kind: 'confirm-replace'; backup: Backup; summary: BackupSummary; fileName: string }
+  | { kind: 'working'; label: string };
+
+interface Problem {
+  title: string;
+  details: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function listPhrase(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Saves text pieces as a file through the browser's own download (no network involved). */
+function download(fileName: string, parts: string[], type: string): void {
+  const url = URL.createObjectURL(new Blob(parts, { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later: some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function describeImport(result: ImportResult): string {
+  if (result.mode === 'replace') {
+    return `This device now holds the backup: ${plural(result.added.cards, 'card')}, ${plural(result.added.reviews, 'review')}, ${plural(result.added.customQuestions, 'own question')} and ${plural(result.added.notes, 'note')}. Your previous data is kept: Undo replace puts it back.`;
+  }
+  const added = [
+    plural(result.added.reviews, 'review'),
+    plural(result.added.cards, 'card'),
+    plural(result.added.customQuestions, 'own question'),
+    plural(result.added.notes, 'note'),
+    plural(result.added.flags, 'flag'),
+  ];
+  const updated = result.updated.notes + result.updated.customQuestions;
+  return (
+    `Merged. Added ${listPhrase(added)}` +
+    (updated ? `; ${plural(updated, 'note or own question')} replaced by newer versions from the backup` : '') +
+    '. Nothing on this device was lost.' +
+    (result.notReplayed.length ? ` ${plural(result.notReplayed.length, 'card')} kept their stored state because their history is damaged.` : '')
+  );
+}
+
+/** Export, import (merge or replace, with undo) and the review log as CSV. */
+export function BackupSection() {
+  const { db, bank, now } = useServices();
+  const status = useLiveQuery(() => loadBackupStatus(db), [db]);
+  const [stage, setStage] = useState<Stage>({ kind: 'idle' });
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const fileId = useId();
+  const previewHeading = useRef<HTMLHeadingElement>(null);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const busy = stage.kind === 'checking' || stage.kind === 'working';
+
+  useEffect(() => {
+    // Keyboard and screen-reader users land on what needs their decision.
+    if (stage.kind === 'preview') previewHeading.current?.focus();
+    if (stage.kind === 'confirm-replace') confirmHeading.current?.focus();
+  }, [stage.kind]);
+
+  function start(label: string) {
+    setProblem(null);
+    setNotice(null);
+    setStage({ kind: 'working', label });
+  }
+
+  async function onExport() {
+    start('Making the backup…');
+    try {
+      const at = now();
+      const { backup, leftOut, warning } = await exportBackup(db, at, describeDevice(navigator.userAgent));
+      const fileName = backupFileName(at);
+      download(fileName, serializeBackup(backup), 'application/json');
+      const skipped = leftOut.length
+        ? ` ${plural(leftOut.length, 'damaged record')} could not be included: ${leftOut.slice(0, 3).join(', ')}${leftOut.length > 3 ? '…' : ''}.`
+        : '';
+      setNotice(`Backup saved as ${fileName}: ${plural(backup.cards.length, 'card')} and ${plural(backup.reviews.length, 'review')}. Keep it somewhere other than this device.${skipped}`);
+      if (warning) setProblem({ title: warning, details: [] });
+    } catch (error) {
+      setProblem({ title: backupFailureMessage(error, 'export'), details: [] });
+    }
+    setStage({ kind: 'idle' });
+  }
+
+  async function onExportCsv() {
+    start('Making the review log…');
+    try {
+      const parts = await exportReviewLogCsv(db);
+      const fileName = reviewLogFileName(now());
+      download(fileName, parts, 'text/csv');
+      setNotice(`Review log saved as ${fileName}.`);
+    } catch (error) {
+      setProblem({ title: backupFailureMessage(error, 'export'), details: [] });
+    }
+    setStage({ kind: 'idle' });
+  }
+
+  async function onFile(event: ChangeEvent<HTMLInputElement>) {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    // Cleared so choosing the same file again is noticed.
+    input.value = '';
+    if (!file) return;
+    setProblem(null);
+    setNotice(null);
+    const refuse = (details: string[]) => {
+      setProblem({ title: `${file.name} cannot be imported. Nothing was changed.`, details });
+      setStage({ kind: 'idle' });
+    };
+    if (file.size > MAX_BACKUP_BYTES) return refuse([tooLargeMessage(MAX_BACKUP_BYTES, file.size)]);
+    setStage({ kind: 'checking', fileName: file.name });
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      return refuse([`The file could not be read (${(error as Error)?.name ?? 'error'}). Choose it again.`]);
+    }
+    const parsed = parseBackup(text, MAX_BACKUP_BYTES);
+    if (!parsed.ok) return refuse(parsed.errors);
+    setStage({ kind: 'preview', backup: parsed.value, summary: summarizeBackup(parsed.value), fileName: file.name });
+  }
+
+  async function runImport(backup: Backup, mode: 'merge' | 'replace') {
+    start(mode === 'merge' ? 'Merging…' : 'Replacing…');
+    try {
+      const result = await importBackup(db, backup, mode, now(), bank);
+      setNotice(describeImport(result));
+    } catch (error) {
+      setProblem({ title: backupFailureMessage(error, 'import'), details: [] });
+    }
+    setStage({ kind: 'idle' });
+  }
+
+  async function onUndo() {
+    start('Putting your earlier data back…');
+    try {
+      const restored = await undoReplace(db, now(), bank);
+      setNotice(`Replace undone: your earlier ${plural(restored.cards, 'card')} and ${plural(restored.reviews, 'review')} are back.`);
+    } catch (error) {
+      setProblem({ title: backupFailureMessage(error, 'undo'), details: [] });
+    }
+    setStage({ kind: 'idle' });
+  }
+
+  const at = now();
+  const lastBackup =
+    status === undefined
+      ? '…'
+      : status.lastBackupAt === null
+        ? 'No backup made yet on this device.'
+        : `Last backup: ${formatBackupDate(status.lastBackupAt)} (${
+            Math.floor((at - status.lastBackupAt) / DAY_MS) <= 0 ? 'today' : `${plural(Math.floor((at - status.lastBackupAt) / DAY_MS), 'day')} ago`
+          }).`;
+
+  return (
+    <section aria-labelledby="backup-heading" className="stack backup-section">
+      <h2 id="backup-heading">Backup</h2>
+      <p>
+        Your reviews and notes live only in this browser. Export a backup now and then and keep the file somewhere
+        else; import it here or on another device to restore or combine your progress.
+      </p>
+      <p className="backup-last">{lastBackup}</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void onExport()} disabled={busy}>Export backup</button>
+        <button type="button" onClick={() => void onExportCsv()} disabled={busy}>Export review log (CSV)</button>
+      </div>
+      <div className="backup-import">
+        <label htmlFor={fileId}>Import backup</label>
+        <input
+          id={fileId}
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void onFile(e)}
+          disabled={busy}
+          aria-describedby={`${fileId}-help`}
+        />
+        <small id={`${fileId}-help`}>The whole file is checked before anything changes, and you see what it holds first.</small>
+      </div>
+
+      {(stage.kind === 'checking' || stage.kind === 'working') && (
+        <p role="status">{stage.kind === 'checking' ? `Checking ${stage.fileName}…` : stage.label}</p>
+      )}
+      {problem && (
+        <div role="alert" className="alert">
+          <p>{problem.title}</p>
+          {problem.details.length > 0 && (
+            <ul>{problem.details.map((detail) => <li key={detail}>{detail}</li>)}</ul>
+          )}
+        </div>
+      )}
+      {notice && <p role="status" className="backup-notice">{notice}</p>}
+
+      {stage.kind === 'preview' && (
+        <section aria-labelledby="backup-preview-heading" className="backup-preview">
+          <h3 id="backup-preview-heading" ref={previewHeading} tabIndex={-1}>What {stage.fileName} holds</h3>
+          <Facts summary={stage.summary} />
+          <p>
+            <strong>Merge</strong> adds the backup’s reviews, cards, notes and own questions to this device; nothing
+            here is lost and the newer version of a note or question wins. <strong>Replace</strong> makes this device
+            exactly like the backup, settings included.
+          </p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void runImport(stage.backup, 'merge')}>Merge</button>
+            <button type="button" onClick={() => setStage({ ...stage, kind: 'confirm-replace' })}>Replace…</button>
+            <button type="button" onClick={() => setStage({ kind: 'idle' })}>Cancel</button>
+          </div>
+        </section>
+      )}
+
+      {stage.kind === 'confirm-replace' && (
+        <section aria-labelledby="backup-confirm-heading" className="backup-preview backup-confirm">
+          <h3 id="backup-confirm-heading" ref={confirmHeading} tabIndex={-1}>Replace everything on this device?</h3>
+          <p>
+            Your current {status ? `${plural(status.cardCount, 'card')} and ${plural(status.reviewCount, 'review')}` : 'data'},
+            notes, own questions and settings will be replaced by the backup’s ({plural(stage.summary.reviews, 'review')}).
+            A backup of the current data is kept on this device so you can undo this with “Undo replace”.
+          </p>
+          <div className="actions">
+            <button type="button" className="primary danger" onClick={() => void runImport(stage.backup, 'replace')}>Replace everything</button>
+            <button type="button" onClick={() => setStage({ ...stage, kind: 'preview' })}>Cancel</button>
+          </div>
+        </section>
+      )}
+
+      {status?.undo && (
+        <div className="backup-undo">
+          <p>
+            The data from before the replace on {formatBackupDate(status.undo.takenAt)} ({plural(status.undo.cards, 'card')},{' '}
+            {plural(status.undo.reviews, 'review')}) is kept on this device.
+          </p>
+          <button type="button" onClick={() => void onUndo()} disabled={busy}>Undo replace</button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Facts({ summary }: { summary: BackupSummary }) {
+  const range =
+    summary.firstReviewAt === null || summary.lastReviewAt === null
+      ? 'none'
+      : `${formatBackupDate(summary.firstReviewAt)} – ${formatBackupDate(summary.lastReviewAt)}`;
+  const facts: [string, string][] = [
+    ['Made', `${formatBackupDate(summary.exportedAt)}${summary.device ? ` on ${summary.device}` : ''}`],
+    ['Cards', summary.cards.toLocaleString()],
+    ['Reviews', summary.reviews.toLocaleString()],
+    ['Reviews dated', range],
+    ['Own questions', summary.ownQuestions.toLocaleString()],
+    ['Notes', summary.notes.toLocaleString()],
+    ['Flags', summary.flags.toLocaleString()],
+  ];
+  return (
+    <dl className="backup-facts">
+      {facts.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,34 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { Link } from 'react-router';
+import { useServices } from './app-context.tsx';
+import { loadBackupStatus } from '../db/backup-repo.ts';
+import { BACKUP_REMINDER_DAYS, backupNudge } from '../core/backup/backup-summary.ts';
+
+/** "10 May 2026": a backup's day, in the learner's locale. */
+export function formatBackupDate(time: number): string {
+  return new Date(time).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/**
+ * When the last backup was made, and a nudge when progress newer than it is at risk:
+ * the data lives only in this browser, so clearing it or losing the device loses it.
+ */
+export function BackupReminder() {
+  const { db, now } = useServices();
+  const status = useLiveQuery(() => loadBackupStatus(db), [db]);
+  if (!status) return null;
+  const nudge = backupNudge(status, now());
+  return (
+    <div className="backup-reminder">
+      <p className="muted">{status.lastBackupAt === null ? 'No backup yet' : `Last backup: ${formatBackupDate(status.lastBackupAt)}`}</p>
+      {nudge && (
+        <p role="status" className="backup-nudge">
+          {nudge.daysSinceBackup === null
+            ? `You have over ${BACKUP_REMINDER_DAYS} days of reviews and no backup. They live only in this browser.`
+            : `Your last backup is ${nudge.daysSinceBackup} days old and you have reviewed since.`}{' '}
+          <Link to="/settings">Export a backup in Settings</Link>
+        </p>
+      )}
+    </div>
+  );
+}
