@@ -54,6 +54,7 @@ const time = v.pipe(
 const wholeNumber = (max: number) =>
   v.pipe(
     v.number('must be a whole number'),
+    v.finite('must be a finite number'),
     v.integer('must be a whole number'),
     v.minValue(0, 'cannot be negative'),
     v.maxValue(max, `must be at most ${max.toLocaleString('en')}`),

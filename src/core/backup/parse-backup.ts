@@ -56,7 +56,8 @@ function parseUnchecked(text: unknown, maxBytes: number): ParseBackupResult {
       `This backup was made by a newer version of Rehearse (backup format ${header.version}; this version reads format ${BACKUP_VERSION}). Update Rehearse (reload it while online), then import the file again.`,
     );
   }
-  const result = v.safeParse(BackupSchema, data);
+  // One problem per field is enough to act on.
+  const result = v.safeParse(BackupSchema, data, { abortPipeEarly: true });
   if (!result.success) return { ok: false, errors: limit(result.issues.map(describeIssue)) };
   const problems = crossCheck(result.output);
   if (problems.length) return { ok: false, errors: limit(problems) };
@@ -192,7 +193,7 @@ export function buildBackup(input: {
   const keep = <S extends v.GenericSchema>(schema: S, rows: readonly unknown[], label: (row: unknown) => string): v.InferOutput<S>[] => {
     const kept: v.InferOutput<S>[] = [];
     for (const row of rows) {
-      const result = v.safeParse(schema, row);
+      const result = v.safeParse(schema, row, { abortPipeEarly: true });
       if (result.success) kept.push(result.output);
       else leftOut.push(label(row));
     }

@@ -5,7 +5,7 @@ import { useServices } from '../../ui/app-context.tsx';
 import { useQuestions } from '../../ui/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../core/bank/question.ts';
-import { buildSearchIndex, search } from '../../core/bank/search.ts';
+import { useSearch } from '../../ui/searcher.ts';
 import { selectQuestions, selectionFromParams, selectionToParams, isEmptySelection } from '../../core/bank/selection.ts';
 import { retrievability } from '../../core/scheduling/fsrs.ts';
 import type { CardRow } from '../../db/database.ts';
@@ -19,7 +19,6 @@ export default function LibraryScreen() {
   const selection = useMemo(() => selectionFromParams(params), [params]);
   const query = params.get('q') ?? '';
 
-  const index = useMemo(() => buildSearchIndex(questions), [questions]);
   const topics = useMemo(
     () => [...new Set(questions.filter((q) => !selection.technology || q.technology === selection.technology).map((q) => q.topic))].sort(),
     [questions, selection.technology],
@@ -37,7 +36,7 @@ export default function LibraryScreen() {
     return map;
   }, [cards]);
 
-  const hits = useMemo(() => (selection.q ? search(index, selection.q) : []), [index, selection.q]);
+  const { hits, pending } = useSearch(questions, selection.q ?? '');
   const results = useMemo(() => {
     const terms = new Map(hits.map((h) => [h.id, h.terms]));
     return selectQuestions(questions, selection, {
@@ -120,7 +119,9 @@ export default function LibraryScreen() {
         </label>
       </div>
       <div className="actions">
-        <p role="status" className="muted grow">{results.length} question{results.length === 1 ? '' : 's'}</p>
+        <p role="status" className="muted grow">
+          {pending ? 'Searching…' : `${results.length} question${results.length === 1 ? '' : 's'}`}
+        </p>
         {results.length > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>
             {isEmptySelection(selection) ? 'Study all' : 'Study these'}
@@ -146,7 +147,7 @@ export default function LibraryScreen() {
           </li>
         ))}
       </ul>
-      {results.length === 0 && <p>No question matches. Clear a filter or try other words.</p>}
+      {results.length === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
     </section>
   );
 }

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { parseBackup, buildBackup } from '../../../src/core/backup/parse-backup.ts';
+import { serializeBackup } from '../../../src/core/backup/backup-format.ts';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.ts';
+import { backupText, makeBackup, T0 } from './backup-fixtures.ts';
+
+function errorsOf(text: string, maxBytes?: number): string[] {
+  const result = parseBackup(text, maxBytes);
+  if (result.ok) throw new Error('expected the backup to be refused');
+  return result.errors;
+}
+
+/** The fixture as plain JSON data, to damage one field at a time. */
+function data(): Record<string, any> {
+  return JSON.parse(backupText());
+}
+
+describe('reading a backup file', () => {
+  it('reads back exactly what was written, one row per line', () => {
+    const backup = makeBackup();
+    const text = backupText(backup);
+    expect(text.split('\n').length).toBeGreaterThan(backup.reviews.length);
+    expect(parseBackup(text)).toEqual({ ok: true, value: backup });
+  });
+
+  it('reads a backup with empty tables and a byte-order mark', () => {
+    const backup = makeBackup({ cards: [], reviews: [], notes: [], flags: [], customQuestions: [] });
+    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup });
+  });
+
+  it('says a truncated file is not valid JSON', () => {
+    const text = backupText();
+    expect(errorsOf(text.slice(0, Math.floor(text.length / 2)))).toEqual([
+      'This file is not a Rehearse backup: it is not valid JSON (truncated?)',
+    ]);
+  });
+
+  it('says a corrupted or empty file is not a backup', () => {
+    const text = backupText();
+    expect(errorsOf(text.replace('"reviews":[', '"reviews":[}'))[0]).toMatch(/not valid JSON/);
+    expect(errorsOf('')).toEqual(['This file is not a Rehearse backup: it is empty.']);
+    expect(errorsOf('[1,2,3]')[0]).toMatch(/^This file is not a Rehearse backup: it holds a list/);
+    expect(errorsOf('{"cards":[]}')[0]).toMatch(/lacks the "format": "rehearse-backup" marker/);
+    expect(errorsOf(JSON.stringify({ ...data(), format: 'anki' }))[0]).toMatch(/lacks the "format"/);
+  });
+
+  it('refuses a backup from a newer version of Rehearse, saying so', () => {
+    const [message] = errorsOf(JSON.stringify({ ...data(), version: 2 }));
+    expect(message).toMatch(/made by a newer version of Rehearse/);
+    expect(message).toMatch(/Update Rehearse/);
+    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1']);
+  });
+
+  it('refuses an oversized file before parsing it', () => {
+    const text = backupText();
+    expect(errorsOf(text, 1024)).toEqual(['This file is not a Rehearse backup: it is larger than the 1 kB a backup can be.']);
+    // Multi-byte characters count in bytes, not characters.
+    const wide = JSON.stringify({ ...data(), device: 'é'.repeat(300) });
+    expect(parseBackup(wide, wide.length + 100).ok).toBe(false);
+    expect(errorsOf(wide, wide.length + 100)[0]).toMatch(/larger than/);
+  });
+
+  it('names the path and the rule of every bad field', () => {
+    const d = data();
+    d.reviews[1].rating = 7;
+    d.reviews[2].before.state = 9;
+    d.cards[0].due = 'tomorrow';
+    d.cards[1].id = '';
+    delete d.reviews[0].cardId;
+    d.reviews[3].config = 'rm -rf /';
+    d.notes[0].updatedAt = -5;
+    d.flags[0] = 'py-a';
+    d.settings.desiredRetention = 2;
+    d.customQuestions[0].difficulty = 9;
+    d.cards[2].stability = null;
+    expect(errorsOf(JSON.stringify(d)).sort()).toEqual(
+      [
+        'reviews[1].rating must be 1–4',
+        'reviews[2].before.state must be 0–3 (new, learning, review, relearning)',
+        'cards[0].due must be a time (milliseconds since 1970)',
+        'cards[1].id must not be empty',
+        'reviews[0].cardId is missing',
+        'reviews[3].config must be a schedule such as "0.9|365|1m 10m|10m|"',
+        'notes[0].updatedAt must be a time (milliseconds since 1970)',
+        'flags[0] must be an object',
+        'settings.desiredRetention: Desired retention must be at most 97%',
+        'customQuestions[0] has difficulty outside 1–3, the range for level beginner',
+        'cards[2].stability must be a number',
+      ].sort(),
+    );
+  });
+
+  it('refuses numbers too large to be real (1e400 is Infinity) and fractional counts', () => {
+    const text = backupText().replace(/"reps":\d+/, '"reps":1e400').replace(/"lapses":\d+/, '"lapses":0.5');
+    expect(errorsOf(text)).toEqual(['cards[0].reps must be a finite number', 'cards[0].lapses must be a whole number']);
+    const d = data();
+    d.reviews[0].reviewedAt = 1e300;
+    d.cards[0].difficulty = 11;
+    expect(errorsOf(JSON.stringify(d))).toEqual([
+      'cards[0].difficulty must be between 0 and 10',
+      'reviews[0].reviewedAt must be a time (milliseconds since 1970)',
+    ]);
+  });
+
+  it('refuses a card whose id does not match its question and kind', () => {
+    const d = data();
+    d.cards[0].questionId = 'py-b';
+    expect(errorsOf(JSON.stringify(d))).toEqual(['cards[0] has an id that is not "<questionId>#<kind>"']);
+  });
+
+  it('refuses duplicate review ids and reviews of cards the backup lacks', () => {
+    const d = data();
+    d.reviews[2].id = d.reviews[0].id;
+    d.reviews[3].cardId = 'py-zzz#answer';
+    expect(errorsOf(JSON.stringify(d))).toEqual([
+      'reviews[2] has the same id as reviews[0] ("py-a#answer-r0")',
+      'reviews[3] is for card "py-zzz#answer", which is not among the backup\'s cards',
+    ]);
+    const twice = data();
+    twice.cards.push(twice.cards[0]);
+    expect(errorsOf(JSON.stringify(twice))).toEqual(['cards[3] has the same id as cards[0] ("py-a#answer")']);
+  });
+
+  it('lists at most twenty problems and says how many more there are', () => {
+    const d = data();
+    d.reviews = Array.from({ length: 500 }, (_, i) => ({ ...d.reviews[0], id: `r${i}`, rating: 0 }));
+    const errors = errorsOf(JSON.stringify(d));
+    expect(errors).toHaveLength(21);
+    expect(errors[20]).toBe('…and 480 more problems.');
+  });
+
+  it('ignores prototype-pollution keys and unknown fields, polluting nothing', () => {
+    const text = backupText()
+      .replace('{"format"', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"format"')
+      .replace('"rating":3', '"__proto__":{"rating":9},"rating":3');
+    const result = parseBackup(text);
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+      expect(Object.keys(result.value)).not.toContain('__proto__');
+      expect(Object.hasOwn(result.value.reviews[0]!, '__proto__')).toBe(false);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('survives deeply nested values without throwing', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const result = parseBackup(backupText().replace('"device":"Chrome on Android"', `"device":${deep}`));
+    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(/device must be text|could not be read/)] });
+  });
+
+  it('refuses input that is not text at all', () => {
+    expect(parseBackup(42 as unknown as string)).toEqual({ ok: false, errors: ['This file is not a Rehearse backup: it is not a text file.'] });
+  });
+});
+
+describe('making a backup from stored rows', () => {
+  it('leaves out damaged rows, names them, and the file still imports', () => {
+    const good = makeBackup();
+    const { backup, leftOut } = buildBackup({
+      rows: {
+        cards: [...good.cards, { id: 'py-x#answer', questionId: 'py-x', kind: 'answer', stability: 'broken' }],
+        reviews: [...good.reviews, { ...good.reviews[0], id: 'orphan', cardId: 'py-x#answer' }, { id: 'bad', rating: 12 }],
+        notes: good.notes,
+        flags: [...good.flags, null],
+        customQuestions: good.customQuestions,
+      },
+      settings: DEFAULT_SETTINGS,
+      exportedAt: T0,
+      device: 'Firefox on Linux',
+      schemaVersion: 2,
+    });
+    expect(leftOut).toEqual([
+      'card "py-x#answer"',
+      'review "bad"',
+      'review "orphan" (its card "py-x#answer" is missing or damaged)',
+      'flag of (no id)',
+    ]);
+    expect(backup.cards).toEqual(good.cards);
+    expect(backup.reviews).toEqual(good.reviews);
+    expect(parseBackup(serializeBackup(backup).join('')).ok).toBe(true);
+  });
+
+  it('fills in missing suspended/hidden flags of old rows as false', () => {
+    const { card } = { card: { ...makeBackup().cards[0]! } } as { card: Record<string, unknown> };
+    delete card.hidden;
+    delete card.suspended;
+    const { backup, leftOut } = buildBackup({
+      rows: { cards: [{ ...card, bucket: 2 }], reviews: [], notes: [], flags: [], customQuestions: [] },
+      settings: DEFAULT_SETTINGS, exportedAt: T0, device: '', schemaVersion: 2,
+    });
+    expect(leftOut).toEqual([]);
+    expect(backup.cards[0]).toMatchObject({ hidden: false, suspended: false });
+    expect(backup.cards[0]).not.toHaveProperty('bucket');
+  });
+});

@@ -1,0 +1,244 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
+import { gradeCard, memoryOf, replayLog, syncBankCards } from '../../src/db/cards-repo.ts';
+import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
+import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, UndoUnavailableError } from '../../src/db/backup-repo.ts';
+import { serializeBackup, type Backup } from '../../src/core/backup/backup-format.ts';
+import { parseBackup } from '../../src/core/backup/parse-backup.ts';
+import { backupFailureMessage, isQuotaError } from '../../src/core/backup/storage-errors.ts';
+import { makeQuestion } from '../fixtures.ts';
+import { makeBackup, T0, MIN, DAY } from '../core/backup/backup-fixtures.ts';
+
+const BANK = { version: 'v1', questions: ['py-a', 'py-b', 'py-c'].map((id) => makeQuestion(id)) };
+let n = 0;
+
+function newDb(): RehearseDb {
+  return openDatabase(`backup-repo-${++n}`);
+}
+
+/** Everything a learner would call their collection, in a stable order. */
+async function collectionOf(db: RehearseDb) {
+  const byId = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : 1);
+  return {
+    cards: (await db.cards.toArray()).sort(byId((c) => c.id)),
+    reviews: (await db.reviews.toArray()).sort(byId((r) => r.id)),
+    notes: (await db.notes.toArray()).sort(byId((x) => x.questionId)),
+    flags: (await db.flags.toArray()).sort(byId((x) => x.questionId)),
+    customQuestions: (await db.customQuestions.toArray()).sort(byId((q) => q.id)),
+    settings: (await loadSettings(db)).settings,
+  };
+}
+
+/** Every row of every table, meta included: to prove nothing at all was written. */
+async function everything(db: RehearseDb) {
+  return { ...(await collectionOf(db)), settingsTable: await db.settings.toArray() };
+}
+
+async function grade(db: RehearseDb, cardId: string, rating: 1 | 2 | 3 | 4, now: number) {
+  const { settings } = await loadSettings(db);
+  return gradeCard(db, { cardId, rating, now, durationMs: 3000, settings });
+}
+
+async function filled(): Promise<RehearseDb> {
+  const db = newDb();
+  await syncBankCards(db, BANK, T0);
+  await updateSettings(db, { desiredRetention: 0.92, newPerDay: 15, learningSteps: ['2m', '15m'] });
+  let at = T0;
+  for (const [cardId, rating] of [['py-a#answer', 3], ['py-b#answer', 1], ['py-a#answer', 3], ['py-b#answer', 3], ['py-c#mistakes', 4]] as const) {
+    await grade(db, cardId, rating, at);
+    at += 20 * MIN;
+  }
+  await db.cards.update('py-c#answer', { suspended: true, bucket: 9 });
+  await db.notes.put({ questionId: 'py-a', text: 'finally runs even after return', updatedAt: T0 + DAY });
+  await db.flags.put({ questionId: 'py-b', flaggedAt: T0 + DAY });
+  await db.customQuestions.put({ ...makeQuestion('own-q1'), createdAt: T0, updatedAt: T0 + DAY });
+  await db.cards.bulkAdd(['answer', 'mistakes'].map((kind) => ({
+    id: `own-q1#${kind}`, questionId: 'own-q1', kind: kind as 'answer', suspended: false, hidden: false, bucket: 0 as const,
+    due: 0, stability: 0, difficulty: 0, state: 0 as const, reps: 0, lapses: 0, lastReview: null, scheduledDays: 0, learningSteps: 0,
+  })));
+  await grade(db, 'own-q1#answer', 2, at);
+  return db;
+}
+
+async function exportText(db: RehearseDb, at: number, device = 'Test browser'): Promise<string> {
+  const { backup } = await exportBackup(db, at, device);
+  return serializeBackup(backup).join('');
+}
+
+function parsed(text: string): Backup {
+  const result = parseBackup(text);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.value;
+}
+
+/** Fails the next write to a table the way a full disk does. */
+function fillDiskOn(db: RehearseDb, table: 'cards' | 'reviews' | 'customQuestions' | 'notes', afterRows = 0) {
+  let rows = 0;
+  db[table].hook('creating', () => {
+    if (++rows > afterRows) throw new DOMException('full', 'QuotaExceededError');
+  });
+}
+
+let db: RehearseDb;
+beforeEach(async () => {
+  db = await filled();
+});
+
+describe('export and restore', () => {
+  it('gives back an identical collection after export, wiping the database and importing with replace', async () => {
+    const before = await collectionOf(db);
+    const text = await exportText(db, T0 + 2 * DAY);
+    const name = db.name;
+    await db.delete();
+    db = openDatabase(name);
+    expect(await db.reviews.count()).toBe(0);
+    await importBackup(db, parsed(text), 'replace', T0 + 3 * DAY);
+    expect(await collectionOf(db)).toEqual(before);
+    expect(before.reviews).toHaveLength(6);
+    expect(before.settings).toMatchObject({ desiredRetention: 0.92, newPerDay: 15, learningSteps: ['2m', '15m'] });
+  });
+
+  it('records when the last backup was made', async () => {
+    expect((await loadBackupStatus(db)).lastBackupAt).toBeNull();
+    await exportBackup(db, T0 + 2 * DAY, 'x');
+    const status = await loadBackupStatus(db);
+    expect(status).toMatchObject({ lastBackupAt: T0 + 2 * DAY, firstReviewAt: T0, reviewCount: 6, undo: null });
+    expect(status.lastReviewAt).toBe(T0 + 100 * MIN);
+  });
+
+  it('leaves damaged rows out of the file, names them, and the file still imports', async () => {
+    await db.cards.update('py-b#mistakes', { stability: 'broken' as unknown as number });
+    const { backup, leftOut } = await exportBackup(db, T0 + DAY, 'x');
+    expect(leftOut).toEqual(['card "py-b#mistakes"']);
+    expect(parseBackup(serializeBackup(backup).join('')).ok).toBe(true);
+  });
+
+  it('exports the review log as FSRS CSV in time order', async () => {
+    const lines = (await exportReviewLogCsv(db)).join('').trimEnd().split('\n');
+    expect(lines[0]).toBe('card_id,review_time,review_rating,review_state,review_duration');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      `py-a#answer,${T0},3,0`,
+      `py-b#answer,${T0 + 20 * MIN},1,0`,
+      `py-a#answer,${T0 + 40 * MIN},3,1`,
+      `py-b#answer,${T0 + 60 * MIN},3,1`,
+      `py-c#mistakes,${T0 + 80 * MIN},4,0`,
+      `own-q1#answer,${T0 + 100 * MIN},2,0`,
+    ]);
+  });
+});
+
+describe('merging two devices that diverged', () => {
+  it('gives the union of both logs with no duplicates, and card states equal to a replay', async () => {
+    // Device B starts as a copy of A; then each reviews on its own.
+    const other = newDb();
+    await importBackup(other, parsed(await exportText(db, T0 + DAY)), 'replace', T0 + DAY);
+    const onlyA = await grade(db, 'py-a#answer', 3, T0 + 2 * DAY);
+    const onlyB1 = await grade(other, 'py-a#answer', 1, T0 + 2 * DAY + 5 * MIN);
+    const onlyB2 = await grade(other, 'py-c#answer', 3, T0 + 2 * DAY + 6 * MIN);
+    await db.notes.put({ questionId: 'py-a', text: 'edited on A', updatedAt: T0 + 2 * DAY });
+    await other.notes.put({ questionId: 'py-a', text: 'edited on B, later', updatedAt: T0 + 3 * DAY });
+    await other.notes.put({ questionId: 'py-c', text: 'only on B', updatedAt: T0 + 3 * DAY });
+    const sharedIds = (await other.reviews.toArray()).map((r) => r.id).filter((id) => ![onlyB1.review.id, onlyB2.review.id].includes(id));
+    expect(sharedIds).toHaveLength(6);
+
+    const result = await importBackup(db, parsed(await exportText(other, T0 + 4 * DAY)), 'merge', T0 + 4 * DAY);
+    expect(result.added).toMatchObject({ reviews: 2, cards: 0, notes: 1 });
+    expect(result.updated).toMatchObject({ notes: 1 });
+
+    const ids = (await db.reviews.toArray()).map((r) => r.id);
+    expect(ids).toHaveLength(9);
+    expect(new Set(ids)).toEqual(new Set([...sharedIds, onlyA.review.id, onlyB1.review.id, onlyB2.review.id]));
+    const replayed = await replayLog(db);
+    for (const card of await db.cards.toArray()) {
+      if (replayed.has(card.id)) expect(memoryOf(card)).toEqual(replayed.get(card.id));
+    }
+    // py-a#answer's history now interleaves both devices' grades in time order.
+    const aLog = (await db.reviews.where('cardId').equals('py-a#answer').sortBy('reviewedAt')).map((r) => r.id);
+    expect(aLog.slice(-2)).toEqual([onlyA.review.id, onlyB1.review.id]);
+    expect((await db.notes.get('py-a'))?.text).toBe('edited on B, later');
+    expect((await db.notes.get('py-c'))?.text).toBe('only on B');
+
+    // Merging the other way makes both devices agree exactly; merging again adds nothing.
+    await importBackup(other, parsed(await exportText(db, T0 + 5 * DAY)), 'merge', T0 + 5 * DAY);
+    const [a, b] = [await collectionOf(db), await collectionOf(other)];
+    expect(b.reviews).toEqual(a.reviews);
+    expect(b.cards.map(memoryOf)).toEqual(a.cards.map(memoryOf));
+    expect(b.notes).toEqual(a.notes);
+    const again = await importBackup(db, parsed(await exportText(other, T0 + 6 * DAY)), 'merge', T0 + 6 * DAY);
+    expect(again.added).toEqual({ cards: 0, reviews: 0, notes: 0, flags: 0, customQuestions: 0 });
+    expect(await db.reviews.count()).toBe(9);
+  });
+
+  it('keeps cards, notes and own questions that only this device has, and this device’s settings', async () => {
+    const before = await collectionOf(db);
+    await importBackup(db, makeBackup(), 'merge', T0 + 40 * DAY);
+    const after = await collectionOf(db);
+    expect(after.settings).toEqual(before.settings);
+    for (const card of before.cards) expect(after.cards.map((c) => c.id)).toContain(card.id);
+    for (const review of before.reviews) expect(after.reviews).toContainEqual(review);
+    expect(after.notes.map((x) => x.questionId)).toContain('py-a');
+    expect(after.customQuestions.map((q) => q.id)).toEqual(['own-q1']);
+  });
+});
+
+describe('a failing import changes nothing', () => {
+  it('a corrupted file is refused before the database is touched', async () => {
+    const before = await everything(db);
+    const text = await exportText(db, T0 + DAY);
+    const afterExport = await everything(db);
+    const result = parseBackup(text.slice(0, text.length - 40));
+    expect(result.ok).toBe(false);
+    expect(await everything(db)).toEqual(afterExport);
+    expect(afterExport.reviews).toEqual(before.reviews);
+  });
+
+  it.each(['merge', 'replace'] as const)('a disk that fills up half-way through a %s rolls everything back, with a clear message', async (mode) => {
+    const before = await everything(db);
+    // Replace empties the tables first, then writes rows: fail on the third review row.
+    fillDiskOn(db, 'reviews', mode === 'replace' ? 2 : 0);
+    const error = await importBackup(db, makeBackup(), mode, T0 + 40 * DAY).catch((e: unknown) => e);
+    expect(isQuotaError(error)).toBe(true);
+    expect(backupFailureMessage(error, 'import')).toBe(
+      'Your device refused to store the imported data because its storage is full. Nothing was changed: free some space, then try again.',
+    );
+    expect(await everything(db)).toEqual(before);
+    expect((await loadBackupStatus(db)).undo).toBeNull();
+  });
+
+  it('a refusal on the very last table written still leaves the first ones untouched', async () => {
+    const before = await everything(db);
+    fillDiskOn(db, 'customQuestions');
+    await expect(importBackup(db, makeBackup(), 'replace', T0 + 40 * DAY)).rejects.toSatisfy(isQuotaError);
+    expect(await everything(db)).toEqual(before);
+  });
+});
+
+describe('undoing a replace', () => {
+  it('restores the collection as it was before the replace, once', async () => {
+    const before = await collectionOf(db);
+    await importBackup(db, makeBackup(), 'replace', T0 + 40 * DAY);
+    expect((await collectionOf(db)).settings.desiredRetention).toBe(0.85);
+    expect(await db.reviews.count()).toBe(5);
+    expect((await loadBackupStatus(db)).undo).toEqual({ takenAt: T0 + 40 * DAY, cards: 8, reviews: 6 });
+
+    const restored = await undoReplace(db, T0 + 41 * DAY);
+    expect(restored).toMatchObject({ cards: 8, reviews: 6 });
+    expect(await collectionOf(db)).toEqual(before);
+    expect((await loadBackupStatus(db)).undo).toBeNull();
+    await expect(undoReplace(db, T0 + 42 * DAY)).rejects.toBeInstanceOf(UndoUnavailableError);
+  });
+});
+
+describe('imports and the bank', () => {
+  it('brings imported cards in line with this version’s bank when given it', async () => {
+    const fresh = newDb();
+    // The backup has py-a only (and an own question); this bank has py-a, py-b and py-c.
+    await importBackup(fresh, makeBackup(), 'replace', T0 + 40 * DAY, BANK);
+    const ids = (await fresh.cards.toArray()).map((c) => c.id).sort();
+    expect(ids).toEqual(['own-q1#answer', 'py-a#answer', 'py-a#mistakes', 'py-b#answer', 'py-b#mistakes', 'py-c#answer', 'py-c#mistakes']);
+    // A backup card whose question this bank lacks is hidden, not lost.
+    await importBackup(fresh, makeBackup(), 'replace', T0 + 41 * DAY, { version: 'v2', questions: [makeQuestion('py-b')] });
+    expect((await fresh.cards.get('py-a#answer'))?.hidden).toBe(true);
+    expect(await fresh.reviews.count()).toBe(5);
+  });
+});
