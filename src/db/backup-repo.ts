@@ -218,7 +218,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     flags: backup.flags,
     customQuestions: backup.customQuestions,
   };
-  return (async () => {
+  return db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
       const current = await readCollection(db);
       const { settings } = await loadSettings(db);
@@ -245,7 +245,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     await db.customQuestions.bulkPut(result.toWrite.customQuestions);
     await resync(db, bank, now);
     return { mode, added: result.added, updated: result.updated, notReplayed: replayed.notReplayed };
-  })();
+  });
 }
 
 export class UndoUnavailableError extends Error {}

@@ -72,7 +72,7 @@ function parsed(text: string): Backup {
 }
 
 /** Fails the next write to a table the way a full disk does. */
-function fillDiskOn(db: RehearseDb, table: 'cards' | 'reviews' | 'customQuestions' | 'notes', afterRows = 0) {
+function fillDiskOn(db: RehearseDb, table: 'cards' | 'reviews' | 'customQuestions' | 'notes' | 'flags', afterRows = 0) {
   let rows = 0;
   db[table].hook('creating', () => {
     if (++rows > afterRows) throw new DOMException('full', 'QuotaExceededError');
@@ -194,8 +194,10 @@ describe('a failing import changes nothing', () => {
 
   it.each(['merge', 'replace'] as const)('a disk that fills up half-way through a %s rolls everything back, with a clear message', async (mode) => {
     const before = await everything(db);
-    // Replace empties the tables first, then writes rows: fail on the third review row.
-    fillDiskOn(db, 'reviews', mode === 'replace' ? 2 : 0);
+    // Fail after earlier writes of the same import succeeded: a merge writes reviews and cards
+    // before flags; a replace empties every table, then fails on the third review row.
+    if (mode === 'merge') fillDiskOn(db, 'flags');
+    else fillDiskOn(db, 'reviews', 2);
     const error = await importBackup(db, makeBackup(), mode, T0 + 40 * DAY).catch((e: unknown) => e);
     expect(isQuotaError(error)).toBe(true);
     expect(backupFailureMessage(error, 'import')).toBe(

@@ -109,3 +109,22 @@ describe('the review screen', () => {
     expect(screen.getByRole('heading', { name: 'Answer' })).toBeInTheDocument();
   });
 });
+
+describe('settings during a session', () => {
+  it('apply to the next card without a reload', async () => {
+    const user = await openReview(3);
+    await user.keyboard(' ');
+    await screen.findByRole('group', { name: 'Grade your recall' });
+    await user.keyboard('3');
+    await waitFor(async () => expect(await db.reviews.count()).toBe(1));
+    await updateSettings(db, { desiredRetention: 0.8, learningSteps: ['5m'] });
+    await user.keyboard(' ');
+    // The new learning step shows on the next card's buttons…
+    expect(await screen.findByRole('button', { name: /^Again · 5m/ })).toBeInTheDocument();
+    await user.keyboard('3');
+    await waitFor(async () => expect(await db.reviews.count()).toBe(2));
+    // …and the grade was scheduled with the new settings.
+    const log = (await db.reviews.toArray()).sort((a, b) => a.reviewedAt - b.reviewedAt || (a.config < b.config ? -1 : 1));
+    expect(log.map((r) => r.config.split('|').slice(0, 3).join('|')).sort()).toEqual(['0.8|365|5m', '0.9|365|1m 10m']);
+  });
+});

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useEffect, type ReactNode } from 'react';
+import { useMemo, useRef, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
@@ -16,6 +16,8 @@ export default function LibraryScreen() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const searchRef = useRef<HTMLInputElement>(null);
+  // Filters fold away on a phone so results stay in reach; open by default on wider screens.
+  const [wideScreen, setFiltersOpen] = useState(() => typeof matchMedia === 'undefined' || matchMedia('(min-width: 641px)').matches);
   const selection = useMemo(() => selectionFromParams(params), [params]);
   const query = params.get('q') ?? '';
 
@@ -39,7 +41,7 @@ export default function LibraryScreen() {
   const { hits, pending } = useSearch(questions, selection.q ?? '');
   const results = useMemo(() => {
     const terms = new Map(hits.map((h) => [h.id, h.terms]));
-    return selectQuestions(questions, selection, {
+    return selectQuestions(selection.q ? questions : sortedForBrowsing(questions), selection, {
       searchRanked: hits.map((h) => h.id),
       flagged,
       isOwn: (q) => q.source === 'own',
@@ -78,6 +80,8 @@ export default function LibraryScreen() {
     else links[next]?.focus();
   };
 
+  const activeFilters = [selection.technology, selection.level, selection.topic, selection.minDifficulty, selection.maxDifficulty, selection.flagged, selection.own]
+    .filter((v) => v !== undefined).length;
   const at = now();
   const sessionParams = selectionToParams(selection).toString();
   return (
@@ -100,6 +104,9 @@ export default function LibraryScreen() {
             }}
           />
         </label>
+        <details className="filter-panel" open={wideScreen} onToggle={(e) => setFiltersOpen((e.target as HTMLDetailsElement).open)}>
+          <summary>Filters{activeFilters ? ` (${activeFilters} active)` : ''}</summary>
+          <div className="filter-grid">
         <Select label="Technology" value={selection.technology ?? ''} onChange={(v) => setParam('technology', v)}
           options={TECHNOLOGIES.map((t) => [t, TECHNOLOGY_LABELS[t]])} />
         <Select label="Level" value={selection.level ?? ''} onChange={(v) => setParam('level', v)}
@@ -117,6 +124,8 @@ export default function LibraryScreen() {
           <input type="checkbox" checked={!!selection.own} onChange={(e) => setParam('own', e.target.checked ? '1' : '')} />
           <span>My questions only</span>
         </label>
+          </div>
+        </details>
       </div>
       <div className="actions">
         <p role="status" className="muted grow">
@@ -149,6 +158,19 @@ export default function LibraryScreen() {
       </ul>
       {results.length === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
     </section>
+  );
+}
+
+const TECH_ORDER = ['python', 'ml', 'llm'];
+const LEVEL_ORDER = ['beginner', 'intermediate', 'advanced'];
+/** Browsing order without a query: technology, then level, then difficulty. */
+function sortedForBrowsing<Q extends { technology: string; level: string; difficulty: number; title: string }>(questions: Q[]): Q[] {
+  return [...questions].sort(
+    (a, b) =>
+      TECH_ORDER.indexOf(a.technology) - TECH_ORDER.indexOf(b.technology) ||
+      LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) ||
+      a.difficulty - b.difficulty ||
+      a.title.localeCompare(b.title),
   );
 }
 
