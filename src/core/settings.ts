@@ -7,6 +7,16 @@ const step = v.pipe(
   v.regex(/^[1-9]\d{0,3}[mhd]$/, 'each step is a whole number followed by m, h or d, e.g. 10m'),
 );
 
+function wholeNumber(label: string, min: number, max: number, unit?: 'days' | 'hour') {
+  const range = `${label} must be between ${min.toLocaleString('en')} and ${max.toLocaleString('en')}${unit === 'days' ? ' days' : ''}`;
+  return v.pipe(
+    v.number(`${label} must be a number`),
+    v.integer(`${label} must be a whole ${unit === 'days' ? 'number of days' : unit ?? 'number'}`),
+    v.minValue(min, range),
+    v.maxValue(max, range),
+  );
+}
+
 /** Every setting the learner can change, with the ranges the app accepts. */
 export const SettingsSchema = v.object({
   desiredRetention: v.pipe(
@@ -14,32 +24,12 @@ export const SettingsSchema = v.object({
     v.minValue(0.7, 'Desired retention must be at least 70%'),
     v.maxValue(0.97, 'Desired retention must be at most 97%'),
   ),
-  maximumIntervalDays: v.pipe(
-    v.number('Maximum interval must be a number'),
-    v.integer('Maximum interval must be a whole number of days'),
-    v.minValue(1, 'Maximum interval must be at least 1 day'),
-    v.maxValue(36500, 'Maximum interval must be at most 36,500 days'),
-  ),
+  maximumIntervalDays: wholeNumber('Maximum interval', 1, 36500, 'days'),
   learningSteps: v.pipe(v.array(step), v.maxLength(10, 'Use at most 10 learning steps')),
   relearningSteps: v.pipe(v.array(step), v.maxLength(10, 'Use at most 10 relearning steps')),
-  dayStartHour: v.pipe(
-    v.number('Day start must be a number'),
-    v.integer('Day start must be a whole hour'),
-    v.minValue(0, 'Day start must be between 0 and 23'),
-    v.maxValue(23, 'Day start must be between 0 and 23'),
-  ),
-  newPerDay: v.pipe(
-    v.number('New cards per day must be a number'),
-    v.integer('New cards per day must be a whole number'),
-    v.minValue(0, 'New cards per day cannot be negative'),
-    v.maxValue(9999, 'New cards per day must be at most 9,999'),
-  ),
-  reviewsPerDay: v.pipe(
-    v.number('Reviews per day must be a number'),
-    v.integer('Reviews per day must be a whole number'),
-    v.minValue(1, 'Reviews per day must be at least 1'),
-    v.maxValue(99999, 'Reviews per day must be at most 99,999'),
-  ),
+  dayStartHour: wholeNumber('Day start', 0, 23, 'hour'),
+  newPerDay: wholeNumber('New cards per day', 0, 9999),
+  reviewsPerDay: wholeNumber('Reviews per day', 1, 99999),
   /** Local calendar date "YYYY-MM-DD" of the learner's interview, or null. */
   interviewDate: v.nullable(v.pipe(v.string(), v.isoDate('Interview date must be a date (YYYY-MM-DD)'))),
   theme: v.picklist(['system', 'light', 'dark'], 'Theme must be system, light or dark'),

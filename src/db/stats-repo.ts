@@ -22,7 +22,7 @@ import {
 const CACHE_KEY = 'reviewDayTallies';
 /** Finished days' tallies by day start; `end` pins the boundaries (time zone, day-start hour). */
 type TallyCache = Map<number, { end: number; tally: DayTally }>;
-/** Stored as rows of numbers: [start, end, count, durationMs, again, hard, good, easy, mature, maturePassed]. */
+/** Stored as rows of numbers: [start, end, logged, count, durationMs, again, hard, good, easy, mature, maturePassed]. */
 type StoredTallyCache = { version: 1; days: number[][] };
 
 const memory = new WeakMap<RehearseDb, TallyCache>();
@@ -32,9 +32,9 @@ function decodeCache(stored: unknown): TallyCache {
   const value = stored as StoredTallyCache | undefined;
   if (!value || value.version !== 1 || !Array.isArray(value.days)) return cache;
   for (const row of value.days) {
-    if (!Array.isArray(row) || row.length !== 10 || !row.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) continue;
-    const [start, end, count, durationMs, a, h, g, e, mature, maturePassed] = row as [number, number, number, number, number, number, number, number, number, number];
-    cache.set(start, { end, tally: { count, durationMs, ratings: [a, h, g, e], matureReviews: mature, maturePassed } });
+    if (!Array.isArray(row) || row.length !== 11 || !row.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) continue;
+    const [start, end, logged, count, durationMs, a, h, g, e, mature, maturePassed] = row as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+    cache.set(start, { end, tally: { logged, count, durationMs, ratings: [a, h, g, e], matureReviews: mature, maturePassed } });
   }
   return cache;
 }
@@ -42,7 +42,7 @@ function decodeCache(stored: unknown): TallyCache {
 function encodeCache(cache: TallyCache): StoredTallyCache {
   return {
     version: 1,
-    days: [...cache].map(([start, { end, tally: t }]) => [start, end, t.count, t.durationMs, ...t.ratings, t.matureReviews, t.maturePassed]),
+    days: [...cache].map(([start, { end, tally: t }]) => [start, end, t.logged, t.count, t.durationMs, ...t.ratings, t.matureReviews, t.maturePassed]),
   };
 }
 
@@ -131,11 +131,11 @@ export async function loadProgressData(db: RehearseDb, now: number, dayStartHour
     const fresh: DayTally[] = past.map((_, i) => cached[i] ?? emptyTally());
     let stale: boolean[] = past.map(() => false);
     let cacheChanged = false;
-    if (!cached.every(Boolean) || cached.reduce((sum, t) => sum + t!.count, 0) !== pastTotal) {
+    if (!cached.every(Boolean) || cached.reduce((sum, t) => sum + t!.logged, 0) !== pastTotal) {
       // Something changed: count each day to find which (counting is cheap, reading rows is not).
       cacheChanged = true;
       const liveCounts = await Promise.all(past.map((d) => reviewsBetween(db, d.start, d.end).count()));
-      stale = liveCounts.map((count, i) => count > 0 && cached[i]?.count !== count);
+      stale = liveCounts.map((count, i) => count > 0 && cached[i]?.logged !== count);
       liveCounts.forEach((count, i) => count === 0 && (fresh[i] = emptyTally()));
     }
     for (const run of runsOf(past, (i) => stale[i]!)) {
@@ -152,8 +152,10 @@ export async function loadProgressData(db: RehearseDb, now: number, dayStartHour
 }
 
 /**
- * Reviews per study day, oldest first and ending today, going back only until a day
- * without reviews (before today) is found, or `maxDays`: enough for the current streak.
+ * Log entries per study day, oldest first and ending today, going back only until a day
+ * without any (before today) is found, or `maxDays`: enough for the current streak.
+ * Index counts cannot tell a card reset from a grade, so a day whose only entry is a
+ * reset counts here; the Progress screen's figures read the rows and are exact.
  */
 export async function loadRecentDailyCounts(db: RehearseDb, now: number, dayStartHour: number, maxDays = STATS_WINDOW_DAYS): Promise<number[]> {
   const days = recentStudyDays(now, dayStartHour, maxDays);

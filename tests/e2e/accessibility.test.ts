@@ -1,22 +1,10 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launchBrowser, serveBuild } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useServedBuild } from './browser.ts';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 interface AxeViolation { id: string; help: string; nodes: { target: string[] }[] }
 
@@ -33,13 +21,13 @@ async function violations(page: Page): Promise<string[]> {
 describe('accessibility (axe-core) on every screen', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`has no violations on Today, Review, Library, a question, Progress and Settings (${scheme})`, async () => {
-      const context = await browser.newContext({ serviceWorkers: 'block', colorScheme: scheme, viewport: { width: 375, height: 740 } });
+      const context = await served.browser().newContext({ serviceWorkers: 'block', colorScheme: scheme, viewport: { width: 375, height: 740 } });
       const page = await context.newPage();
       const report: Record<string, string[]> = {};
       const check = async (name: string) => {
         report[name] = await violations(page);
       };
-      await page.goto(url);
+      await page.goto(served.url());
       await page.getByRole('heading', { name: 'Today' }).waitFor();
       await check('Today');
       await page.getByRole('link', { name: 'Start review' }).click();
@@ -48,16 +36,16 @@ describe('accessibility (axe-core) on every screen', () => {
       await page.getByRole('button', { name: 'Show answer' }).click();
       await page.getByRole('group', { name: 'Grade your recall' }).waitFor();
       await check('Review (answer)');
-      await page.goto(`${url}/library`);
+      await page.goto(`${served.url()}/library`);
       await page.locator('.results li').first().waitFor();
       await check('Library');
-      await page.goto(`${url}/library/py-decorators-and-functools-wraps`);
+      await page.goto(`${served.url()}/library/py-decorators-and-functools-wraps`);
       await page.getByRole('heading', { name: 'Deep explanation' }).waitFor();
       await check('Question');
-      await page.goto(`${url}/progress`);
+      await page.goto(`${served.url()}/progress`);
       await page.getByRole('heading', { name: 'Progress', level: 1 }).waitFor();
       await check('Progress');
-      await page.goto(`${url}/settings`);
+      await page.goto(`${served.url()}/settings`);
       await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
       await check('Settings');
       expect(report).toEqual({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -133,4 +134,19 @@ export async function serveSwappable(folder: () => string): Promise<{ url: strin
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Registers a browser and a served production build for the tests of one file. */
+export function useServedBuild(): { browser: () => Browser; url: () => string } {
+  let browser: Browser | undefined;
+  let served: { url: string; server: PreviewServer } | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    served = await serveBuild();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.server.close();
+  });
+  return { browser: () => browser!, url: () => served!.url };
 }

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launchBrowser, readReviewLog, serveBuild } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readReviewLog, useServedBuild } from './browser.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 async function fillOwnQuestion(page: Page, title: string, answer: string) {
-  await page.goto(`${url}/library/new`);
+  await page.goto(`${served.url()}/library/new`);
   await page.getByLabel('Question', { exact: true }).fill(title);
   await page.getByLabel('Topic').fill('Company specifics');
   await page.getByLabel('Difficulty (1–10)').fill('5');
@@ -33,9 +21,9 @@ async function fillOwnQuestion(page: Page, title: string, answer: string) {
 
 describe('the Library in Chromium', () => {
   it('searches, filters, opens a question and grades it in a focused session', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await served.browser().newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    await page.goto(`${url}/library`);
+    await page.goto(`${served.url()}/library`);
     await page.getByLabel('Search questions').fill('cross validation');
     await page.getByLabel('Technology').selectOption('ml');
     await expect.poll(() => page.url()).toContain('technology=ml');
@@ -60,7 +48,7 @@ describe('the Library in Chromium', () => {
   });
 
   it('creates an own question, reviews it, and renders hostile text harmlessly', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await served.browser().newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
@@ -77,7 +65,7 @@ describe('the Library in Chromium', () => {
     await page.getByText('Yes <script>alert(1)</script> it is').waitFor();
 
     // Review it in a focused session of own questions.
-    await page.goto(`${url}/review?own=1`);
+    await page.goto(`${served.url()}/review?own=1`);
     await page.getByRole('heading', { level: 1, name: /onerror/ }).waitFor();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: /^Easy · / }).click();

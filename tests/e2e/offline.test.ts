@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { forbidOtherOrigins, launchBrowser, readReviewLog, serveBuild, waitForServiceWorker } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { forbidOtherOrigins, readReviewLog, waitForServiceWorker, useServedBuild } from './browser.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 describe('offline after the first visit', () => {
   it('starts, reviews, keeps the review across reloads and opens deep links with no network', async () => {
-    const context = await browser.newContext();
+    const context = await served.browser().newContext();
     const offenders: string[] = [];
-    forbidOtherOrigins(context, url, offenders);
+    forbidOtherOrigins(context, served.url(), offenders);
     const page = await context.newPage();
-    await page.goto(url);
+    await page.goto(served.url());
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     await waitForServiceWorker(page);
 
@@ -40,15 +27,15 @@ describe('offline after the first visit', () => {
     await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '1');
     await page.reload();
     await page.getByRole('button', { name: 'Show answer' }).waitFor();
-    await page.goto(url);
+    await page.goto(served.url());
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     expect(await readReviewLog(page)).toHaveLength(1);
 
     // A deep link to a question and a filtered Library view, both straight from the cache.
-    await page.goto(`${url}/library/py-context-managers`);
+    await page.goto(`${served.url()}/library/py-context-managers`);
     await page.getByRole('heading', { level: 1, name: /context manager/i }).waitFor();
     await page.getByRole('heading', { name: 'Production scenario' }).waitFor();
-    await page.goto(`${url}/library?technology=python&level=advanced`);
+    await page.goto(`${served.url()}/library?technology=python&level=advanced`);
     await page.getByRole('heading', { name: 'Library' }).waitFor();
     await expect.poll(() => page.locator('.results li').count()).toBeGreaterThanOrEqual(5);
     expect(offenders).toEqual([]);

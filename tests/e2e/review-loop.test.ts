@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { dueCounts, forbidOtherOrigins, launchBrowser, readReviewLog, serveBuild } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { dueCounts, forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 describe('the daily review loop in Chromium', () => {
   it('keeps two graded cards after a reload and brings them back when they fall due', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await served.browser().newContext({ serviceWorkers: 'block' });
     const offenders: string[] = [];
-    forbidOtherOrigins(context, url, offenders);
+    forbidOtherOrigins(context, served.url(), offenders);
     const page = await context.newPage();
     const start = new Date('2026-03-02T09:00:00');
     await page.clock.install({ time: start });
-    await page.goto(url);
+    await page.goto(served.url());
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     const before = await dueCounts(page);
     expect(before.fresh).toBe(10);

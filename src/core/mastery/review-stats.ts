@@ -1,16 +1,20 @@
-import type { MemoryPhase, Rating } from '../scheduling/fsrs.ts';
+import type { LogRating, MemoryPhase } from '../scheduling/fsrs.ts';
 import { localDateKey, studyDay, studyDayStart } from '../scheduling/day.ts';
 
 /** The fields of a logged review that the statistics read. */
 export interface ReviewStatRow {
   reviewedAt: number;
-  rating: Rating;
+  /** 1–4 for a grade; 0 marks a card reset, which is logged but is not a review. */
+  rating: LogRating;
   durationMs: number;
   before: { state: MemoryPhase };
 }
 
 /** Everything the statistics need from one study day's reviews. */
 export interface DayTally {
+  /** Log entries of the day, resets included (what an index count sees). */
+  logged: number;
+  /** Reviews (grades) of the day. */
   count: number;
   durationMs: number;
   /** Counts of Again, Hard, Good, Easy. */
@@ -22,13 +26,15 @@ export interface DayTally {
 }
 
 export function emptyTally(): DayTally {
-  return { count: 0, durationMs: 0, ratings: [0, 0, 0, 0], matureReviews: 0, maturePassed: 0 };
+  return { logged: 0, count: 0, durationMs: 0, ratings: [0, 0, 0, 0], matureReviews: 0, maturePassed: 0 };
 }
 
 export function addToTally(tally: DayTally, row: ReviewStatRow): void {
+  tally.logged++;
+  if (!(row.rating >= 1 && row.rating <= 4)) return;
   tally.count++;
   tally.durationMs += row.durationMs > 0 ? row.durationMs : 0;
-  if (row.rating >= 1 && row.rating <= 4) tally.ratings[row.rating - 1]++;
+  tally.ratings[row.rating - 1]!++;
   if (row.before.state === 2) {
     tally.matureReviews++;
     if (row.rating !== 1) tally.maturePassed++;

@@ -1,95 +1,259 @@
-import { useMemo } from 'react';
-import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
-import { formatPercent } from '../../ui/format.ts';
-import { TECHNOLOGY_LABELS, type Technology } from '../../core/bank/question.ts';
-import { masteryBy, type GroupMastery } from '../../core/mastery/mastery.ts';
-import { dateKeyToDayStart } from '../../core/scheduling/day.ts';
+import { formatDuration, formatPercent } from '../../ui/format.ts';
+import { masteryReports, type GroupMastery, type QuestionLookup, type TopicMastery } from '../../core/mastery/mastery.ts';
+import { interviewStatus, reviewsScheduledBefore } from '../../core/mastery/readiness.ts';
+import { dueForecast } from '../../core/mastery/forecast.ts';
+import { reviewStatistics, type Retention, type ReviewStatistics } from '../../core/mastery/review-stats.ts';
+import { RATINGS, RATING_NAMES } from '../../core/scheduling/fsrs.ts';
+import { useProgressData } from './use-progress-data.ts';
+import { InterviewPanel } from './interview-panel.tsx';
+import { CalendarHeatmap, DailyBarChart, StackedBar, formatDateKey } from './charts.tsx';
+import { drillPath, levelLabel, levelOrder, libraryPath, technologyLabel, technologyOrder } from './links.ts';
 
 export default function ProgressScreen() {
-  const { db, bank, now } = useServices();
-  const { settings } = useSettings();
-  const cards = useLiveQuery(() => db.cards.toArray(), [db]);
-  const at = now();
-  const interviewAt = settings.interviewDate ? dateKeyToDayStart(settings.interviewDate, settings.dayStartHour) : null;
+  const { bank } = useServices();
+  const { settings, loaded } = useSettings();
+  const load = useProgressData(settings.dayStartHour, loaded);
+  // Grouping goes through a lookup, so the learner's own questions can join the bank's.
+  const lookup: QuestionLookup = useCallback((id) => bank.byId.get(id), [bank]);
+  const data = load.status === 'ready' ? load.data : null;
 
-  const view = useMemo(() => {
-    if (!cards) return null;
-    const topicOf = (c: { questionId: string }) => {
-      const q = bank.byId.get(c.questionId);
-      return q ? `${q.technology}|${q.topic}` : undefined;
-    };
-    const techOf = (c: { questionId: string }) => bank.byId.get(c.questionId)?.technology;
-    const levelOf = (c: { questionId: string }) => bank.byId.get(c.questionId)?.level;
+  const status = useMemo(
+    () => (data ? interviewStatus(settings.interviewDate, data.at, settings.dayStartHour) : null),
+    [data, settings.interviewDate, settings.dayStartHour],
+  );
+  const interviewStart = status?.kind === 'upcoming' ? status.dayStart : null;
+  const mastery = useMemo(() => {
+    if (!data) return null;
+    const [now, onTheDay] = masteryReports(data.cards, lookup, interviewStart === null ? [data.at] : [data.at, interviewStart]);
     return {
-      topics: masteryBy(cards, topicOf, at),
-      technologies: masteryBy(cards, techOf, at),
-      levels: masteryBy(cards, levelOf, at),
-      readiness: interviewAt && interviewAt > at ? masteryBy(cards, topicOf, interviewAt) : null,
+      now: now!,
+      onTheDay: onTheDay ?? null,
+      scheduledBefore: interviewStart === null ? null : reviewsScheduledBefore(data.cards, interviewStart),
     };
-  }, [cards, bank, at, interviewAt]);
+  }, [data, lookup, interviewStart]);
+  const stats = useMemo(
+    () =>
+      data
+        ? { reviews: reviewStatistics(data.tallies, data.at, settings.dayStartHour), forecast: dueForecast(data.cards, data.at, settings.dayStartHour, 30) }
+        : null,
+    [data, settings.dayStartHour],
+  );
 
-  if (!view) return <p role="status">Computing your mastery…</p>;
+  if (load.status === 'failed') return <p role="alert" className="alert">{load.message}</p>;
+  if (!data || !mastery || !stats || !status) return <p role="status">Computing your progress…</p>;
+
+  const { now } = mastery;
+  const technologies = [...now.technologies].sort((a, b) => technologyOrder(a.key, b.key));
+  const levels = [...now.levels].sort((a, b) => levelOrder(a.key, b.key));
   return (
-    <section aria-labelledby="progress-heading" className="stack">
+    <section aria-labelledby="progress-heading" className="stack progress">
       <h1 id="progress-heading">Progress</h1>
-      <MasteryTable caption="Mastery by technology" rows={view.technologies} label={(k) => TECHNOLOGY_LABELS[k as Technology] ?? k} />
-      <MasteryTable
-        caption="Mastery by topic (weakest first)"
-        rows={view.topics}
-        label={(k) => {
-          const [tech, topic] = k.split('|') as [Technology, string];
-          return (
-            <Link to={`/library?technology=${tech}&topic=${encodeURIComponent(topic)}`}>
-              {TECHNOLOGY_LABELS[tech]} · {topic}
-            </Link>
-          );
-        }}
+      <dl className="summary" aria-label="Overview">
+        <div><dt>Mastery</dt><dd>{formatPercent(now.overall.mastery)}</dd></div>
+        <div><dt>Coverage</dt><dd>{formatPercent(now.overall.coverage)}</dd></div>
+        <div><dt>Current streak</dt><dd>{streakText(stats.reviews.streaks.current, stats.reviews.streaks.currentMayBeLonger)}</dd></div>
+        <div><dt>Due today</dt><dd>{stats.forecast[0]?.due ?? 0}</dd></div>
+      </dl>
+      <p className="muted">
+        Mastery is how much you would recall right now: the average chance of recalling each active card (a card you have
+        not studied counts as 0). Coverage is the share of active cards you have studied.
+      </p>
+
+      <InterviewPanel
+        interviewDate={settings.interviewDate}
+        status={status}
+        now={now}
+        onTheDay={mastery.onTheDay}
+        scheduledBefore={mastery.scheduledBefore}
       />
-      <MasteryTable caption="Mastery by level" rows={view.levels} label={(k) => k[0]!.toUpperCase() + k.slice(1)} />
-      {view.readiness && (
-        <MasteryTable
-          caption={`Predicted recall on your interview day (${settings.interviewDate}) if you stop reviewing now`}
-          rows={view.readiness}
-          label={(k) => k.split('|').join(' · ')}
-        />
-      )}
+
+      <section aria-labelledby="mastery-heading" className="stack progress-panel">
+        <h2 id="mastery-heading">Mastery</h2>
+        <MasteryTable caption="By technology" heading="Technology" rows={technologies} label={(g) => technologyLabel(g.key)} />
+        <MasteryTable caption="By level" heading="Level" rows={levels} label={(g) => levelLabel(g.key)} />
+      </section>
+
+      <section aria-labelledby="topics-heading" className="stack progress-panel">
+        <h2 id="topics-heading">Topics, weakest first</h2>
+        {technologies.map((tech) => (
+          <TopicTable key={tech.key} technology={tech.key} topics={now.topics.filter((t) => t.technology === tech.key)} />
+        ))}
+      </section>
+
+      <Statistics reviews={stats.reviews} forecast={stats.forecast} counts={now.overall.counts} />
     </section>
   );
 }
 
-function MasteryTable({ caption, rows, label }: { caption: string; rows: GroupMastery[]; label: (key: string) => React.ReactNode }) {
+function streakText(days: number, mayBeLonger: boolean): string {
+  return `${days}${mayBeLonger ? '+' : ''} day${days === 1 && !mayBeLonger ? '' : 's'}`;
+}
+
+function Meter({ share }: { share: number }) {
   return (
-    <table className="mastery">
-      <caption>{caption}</caption>
+    <>
+      <span className="bar" aria-hidden="true"><span style={{ width: formatPercent(share) }} /></span>
+      {formatPercent(share)}
+    </>
+  );
+}
+
+function countsText(g: GroupMastery): string {
+  const c = g.counts;
+  return `${c.new} new · ${c.learning} learning · ${c.review} review · ${c.suspended} suspended`;
+}
+
+function MasteryTable(props: { caption: string; heading: string; rows: GroupMastery[]; label: (g: GroupMastery) => ReactNode }) {
+  return (
+    <table className="progress-table">
+      <caption>{props.caption}</caption>
       <thead>
-        <tr>
-          <th scope="col">Group</th>
-          <th scope="col">Mastery</th>
-          <th scope="col">Coverage</th>
-          <th scope="col">New</th>
-          <th scope="col">Learning</th>
-          <th scope="col">Review</th>
-          <th scope="col">Suspended</th>
-        </tr>
+        <tr><th scope="col">{props.heading}</th><th scope="col">Mastery</th><th scope="col">Coverage</th></tr>
       </thead>
       <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}>
-            <th scope="row">{label(r.key)}</th>
-            <td>
-              <span className="bar" aria-hidden="true"><span style={{ width: formatPercent(r.mastery) }} /></span>
-              {formatPercent(r.mastery)}
-            </td>
-            <td>{formatPercent(r.coverage)}</td>
-            <td>{r.counts.new}</td>
-            <td>{r.counts.learning}</td>
-            <td>{r.counts.review}</td>
-            <td>{r.counts.suspended}</td>
+        {props.rows.map((g) => (
+          <tr key={g.key}>
+            <th scope="row">
+              {props.label(g)}
+              <small className="counts-line">{countsText(g)}</small>
+            </th>
+            <td><Meter share={g.mastery} /></td>
+            <td>{formatPercent(g.coverage)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function TopicTable({ technology, topics }: { technology: string; topics: TopicMastery[] }) {
+  return (
+    <table className="progress-table">
+      <caption>{technologyLabel(technology)}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Topic</th>
+          <th scope="col">Mastery</th>
+          <th scope="col">Coverage</th>
+          <th scope="col"><span className="visually-hidden">Practice</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {topics.map((t) => (
+          <tr key={t.key}>
+            <th scope="row">
+              <Link to={libraryPath(t)}>{t.topic}</Link>
+              <small className="counts-line">{countsText(t)}</small>
+            </th>
+            <td><Meter share={t.mastery} /></td>
+            <td>{formatPercent(t.coverage)}</td>
+            <td>
+              <Link className="drill-link" to={drillPath(t)}>
+                Drill<span className="visually-hidden"> {t.topic}</span>
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function retentionText(r: Retention): string {
+  return r.share === null ? '—' : formatPercent(r.share);
+}
+
+function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
+  const { reviews, forecast, counts } = props;
+  const busiest = reviews.days.reduce<{ key: string; count: number } | null>((best, d) => (d.count > (best?.count ?? 0) ? d : best), null);
+  const due7 = forecast.slice(0, 7).reduce((s, d) => s + d.due, 0);
+  const due30 = forecast.reduce((s, d) => s + d.due, 0);
+  const totalTime = reviews.timePerDay.reduce((s, d) => s + d.durationMs, 0);
+  const daysWithTime = reviews.timePerDay.filter((d) => d.durationMs > 0).length;
+  const { streaks, grades } = reviews;
+  return (
+    <section aria-labelledby="stats-heading" className="stack progress-panel">
+      <h2 id="stats-heading">Statistics</h2>
+
+      <h3>Reviews over the last 12 months</h3>
+      <dl className="summary">
+        <div><dt>Current streak</dt><dd>{streakText(streaks.current, streaks.currentMayBeLonger)}</dd></div>
+        <div><dt>Longest streak (past year)</dt><dd>{streakText(streaks.longest, streaks.longestMayBeLonger)}</dd></div>
+      </dl>
+      <CalendarHeatmap
+        days={reviews.days}
+        caption={
+          reviews.reviewsInYear
+            ? `${reviews.reviewsInYear} review${reviews.reviewsInYear === 1 ? '' : 's'} on ${reviews.daysStudied} of the last 365 days. ` +
+              `Busiest day: ${formatDateKey(busiest!.key)} with ${busiest!.count}.`
+            : 'No reviews in the last 365 days yet.'
+        }
+      />
+
+      <h3>Due in the next 30 days</h3>
+      <DailyBarChart
+        bars={forecast.map((d) => ({ key: d.key, value: d.due }))}
+        firstLabel="Today"
+        caption={`${forecast[0]?.due ?? 0} due today (overdue included), ${due7} in the next 7 days, ${due30} in the next 30 days.`}
+        tableCaption="Cards due per day"
+        valueHeading="Cards due"
+        format={(n) => String(n)}
+      />
+
+      <h3>True retention</h3>
+      <dl className="summary" aria-describedby="retention-help">
+        <div><dt>Last 7 days</dt><dd>{retentionText(reviews.retention.last7)}</dd></div>
+        <div><dt>Last 30 days</dt><dd>{retentionText(reviews.retention.last30)}</dd></div>
+        <div><dt>Last 365 days</dt><dd>{retentionText(reviews.retention.last365)}</dd></div>
+      </dl>
+      <p id="retention-help" className="muted">
+        Share of reviews of cards already in the review state that were not graded Again. Your desired retention is the target.
+      </p>
+
+      <h3>Time spent, last 30 days</h3>
+      <DailyBarChart
+        bars={reviews.timePerDay.map((d) => ({ key: d.key, value: d.durationMs }))}
+        firstLabel={undefined}
+        caption={
+          totalTime
+            ? `${formatDuration(totalTime)} in total, ${formatDuration(totalTime / daysWithTime)} on an average study day.`
+            : 'No time logged in the last 30 days.'
+        }
+        tableCaption="Time spent per day"
+        valueHeading="Time"
+        format={formatDuration}
+      />
+
+      <h3>Cards by state</h3>
+      <dl className="summary">
+        <div><dt>New</dt><dd>{counts.new}</dd></div>
+        <div><dt>Learning</dt><dd>{counts.learning}</dd></div>
+        <div><dt>Review</dt><dd>{counts.review}</dd></div>
+        <div><dt>Suspended</dt><dd>{counts.suspended}</dd></div>
+      </dl>
+
+      <h3>Grades, last 365 days</h3>
+      {grades.total > 0 && (
+        <StackedBar segments={RATINGS.map((r) => ({ label: RATING_NAMES[r], share: grades.shares[r - 1]!, className: `seg-${r}` }))} />
+      )}
+      <table className="progress-table grades-table">
+        <caption className="visually-hidden">Grades over the last 365 days</caption>
+        <thead>
+          <tr><th scope="col">Grade</th><th scope="col">Reviews</th><th scope="col">Share</th></tr>
+        </thead>
+        <tbody>
+          {RATINGS.map((r) => (
+            <tr key={r}>
+              <th scope="row"><span className={`swatch seg-${r}`} aria-hidden="true" />{RATING_NAMES[r]}</th>
+              <td>{grades.counts[r - 1]}</td>
+              <td>{grades.total ? formatPercent(grades.shares[r - 1]!) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

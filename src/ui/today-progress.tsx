@@ -1,0 +1,54 @@
+import { useCallback, useMemo } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { Link } from 'react-router';
+import { useServices, useSettings } from './app-context.tsx';
+import { formatPercent } from './format.ts';
+import { loadAllCards, loadRecentDailyCounts } from '../db/stats-repo.ts';
+import { masteryReport, type QuestionLookup } from '../core/mastery/mastery.ts';
+import { streaks } from '../core/mastery/review-stats.ts';
+import { TECHNOLOGIES } from '../core/bank/question.ts';
+
+const SHORT_LABELS: Record<string, string> = { python: 'Python', ml: 'ML', llm: 'LLMs' };
+
+/**
+ * One compact line for the Today screen: mastery per technology and the current streak,
+ * e.g. "Python 42% · ML 10% · LLMs 0% — 3-day streak", linking to Progress.
+ */
+export function TodayProgress() {
+  const { db, bank, now } = useServices();
+  const { settings, loaded } = useSettings();
+  const dayStartHour = settings.dayStartHour;
+  const data = useLiveQuery(async () => {
+    if (!loaded) return undefined;
+    const at = now();
+    const [cards, counts] = await Promise.all([loadAllCards(db), loadRecentDailyCounts(db, at, dayStartHour)]);
+    return { at, cards, counts };
+  }, [db, now, loaded, dayStartHour]);
+  const lookup: QuestionLookup = useCallback((id) => bank.byId.get(id), [bank]);
+
+  const line = useMemo(() => {
+    if (!data) return null;
+    const rank = (key: string) => {
+      const i = (TECHNOLOGIES as readonly string[]).indexOf(key);
+      return i < 0 ? TECHNOLOGIES.length : i;
+    };
+    const technologies = masteryReport(data.cards, lookup, data.at)
+      .technologies.filter((t) => t.total > 0)
+      .sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
+    const { current, currentMayBeLonger } = streaks(data.counts);
+    return {
+      mastery: technologies.map((t) => `${SHORT_LABELS[t.key] ?? t.key} ${formatPercent(t.mastery)}`).join(' · '),
+      streak: current ? `${current}${currentMayBeLonger ? '+' : ''}-day streak` : 'No streak yet',
+    };
+  }, [data, lookup]);
+
+  if (!line) return null;
+  return (
+    <p className="today-progress">
+      <Link to="/progress" aria-label={`Progress: mastery ${line.mastery || 'none yet'}; ${line.streak}`}>
+        <span>{line.mastery || 'No cards yet'}</span>
+        <span className="today-streak">{line.streak}</span>
+      </Link>
+    </p>
+  );
+}
