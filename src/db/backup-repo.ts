@@ -1,16 +1,15 @@
 import type { Table } from 'dexie';
-import { buildBackup } from '../core/backup/parse-backup.ts';
 import type { Backup, BackupCard, Collection } from '../core/backup/backup-format.ts';
-import { mergeCollections, type MergeCounts } from '../core/backup/merge-backup.ts';
-import { reviewLogCsv } from '../core/backup/review-log-csv.ts';
-import { backupFailureMessage } from '../core/backup/storage-errors.ts';
-import type { BackupStatus } from '../core/backup/backup-summary.ts';
-import type { Question } from '../core/bank/question.ts';
+import type { MergeCounts } from '../core/backup/merge-backup.ts';
+import type { BackupStatus } from '../core/backup/backup-nudge.ts';
 import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
 import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
+
+// The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
+// and the first screen must not carry code that only Settings needs.
 
 /** Meta keys (in the settings table) this module owns. */
 const LAST_BACKUP_KEY = 'lastBackupAt';
@@ -46,6 +45,10 @@ export async function exportBackup(db: RehearseDb, now: number, device: string):
     ]);
     return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
   });
+  const [{ buildBackup }, { backupFailureMessage }] = await Promise.all([
+    import('../core/backup/parse-backup.ts'),
+    import('../core/backup/storage-errors.ts'),
+  ]);
   const { backup, leftOut } = buildBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
   let warning: string | null = null;
   try {
@@ -58,6 +61,7 @@ export async function exportBackup(db: RehearseDb, now: number, device: string):
 
 /** The review log as CSV pieces (see core/backup/review-log-csv.ts). */
 export async function exportReviewLogCsv(db: RehearseDb): Promise<string[]> {
+  const { reviewLogCsv } = await import('../core/backup/review-log-csv.ts');
   const reviews = await db.reviews.toArray();
   const sound = reviews.filter(
     (r) =>
@@ -124,7 +128,8 @@ interface Snapshot {
   customQuestions: Collection['customQuestions'];
 }
 
-type BankLike = { version: string; questions: readonly Question[] };
+/** Whatever the bank sync accepts. */
+type BankLike = Parameters<typeof syncBankCards>[1];
 
 function toCardRow(card: BackupCard): CardRow {
   return { ...card, bucket: bucketOf(card) };
@@ -218,6 +223,8 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     flags: backup.flags,
     customQuestions: backup.customQuestions,
   };
+  // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
+  const { mergeCollections } = await import('../core/backup/merge-backup.ts');
   return db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
       const current = await readCollection(db);

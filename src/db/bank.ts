@@ -1,18 +1,26 @@
-import type { Question } from '../core/bank/question.ts';
+import type { Question, QuestionSummary } from '../core/bank/question.ts';
 
+/** The bank as start-up knows it: summaries only (see src/build/bank-plugin.ts). */
 export interface Bank {
   version: string;
-  questions: Question[];
-  byId: Map<string, Question>;
+  questions: QuestionSummary[];
+  byId: Map<string, QuestionSummary>;
 }
 
-let loading: Promise<Bank> | null = null;
+let index: Promise<Bank> | null = null;
+let content: Promise<Map<string, Question>> | null = null;
 
-/** The compiled bank, fetched once as its own chunk (precached by the service worker). */
+/** The bank's index, a small chunk: enough to sync cards and draw lists. */
 export function loadBank(): Promise<Bank> {
-  loading ??= import('virtual:question-bank').then(({ default: bank }) => ({
+  index ??= import('virtual:question-bank-index').then(({ default: bank }) => ({
     ...bank,
     byId: new Map(bank.questions.map((q) => [q.id, q])),
   }));
-  return loading;
+  return index;
+}
+
+/** Every bank question with its full texts, fetched once when first needed. */
+export function loadBankContent(): Promise<Map<string, Question>> {
+  content ??= import('virtual:question-bank').then(({ default: bank }) => new Map(bank.questions.map((q) => [q.id, q])));
+  return content;
 }

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { planBankSync } from '../core/bank/cards.ts';
-import type { Question } from '../core/bank/question.ts';
+import type { QuestionSummary } from '../core/bank/question.ts';
 import {
   grade,
   newMemory,
@@ -47,7 +47,7 @@ export function isSoundCardRow(row: unknown): row is CardRow {
  */
 export async function syncBankCards(
   db: RehearseDb,
-  bank: { version: string; questions: readonly Question[] },
+  bank: { version: string; questions: readonly QuestionSummary[] },
   now: number,
 ): Promise<{ added: number; hidden: number; unhidden: number; skipped: boolean }> {
   if ((await getMeta<string>(db, 'bankVersion')) === bank.version) return { added: 0, hidden: 0, unhidden: 0, skipped: true };

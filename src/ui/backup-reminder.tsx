@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import { useServices } from './app-context.tsx';
 import { loadBackupStatus } from '../db/backup-repo.ts';
-import { BACKUP_REMINDER_DAYS, backupNudge } from '../core/backup/backup-summary.ts';
+import { BACKUP_REMINDER_DAYS, backupNudge } from '../core/backup/backup-nudge.ts';
 
 /** "10 May 2026": a backup's day, in the learner's locale. */
 export function formatBackupDate(time: number): string {

@@ -1,23 +1,66 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { LoadedQuestion } from '../core/bank/question.ts';
+import { summarize, type LoadedQuestion, type LoadedSummary, type Question } from '../core/bank/question.ts';
+import { loadBankContent } from '../db/bank.ts';
 import { useServices } from './app-context.tsx';
 
 export interface QuestionLookup {
-  questions: LoadedQuestion[];
-  byId: Map<string, LoadedQuestion>;
+  questions: LoadedSummary[];
+  byId: Map<string, LoadedSummary>;
   loaded: boolean;
 }
 
-/** Bank questions and the learner's own, as one live list. */
+function useOwnQuestions() {
+  const { db } = useServices();
+  return useLiveQuery(() => db.customQuestions.toArray(), [db]);
+}
+
+/** Bank and own questions as summaries (no long texts): for lists, filters and sessions. */
 export function useQuestions(): QuestionLookup {
-  const { db, bank } = useServices();
-  const own = useLiveQuery(() => db.customQuestions.toArray(), [db]);
+  const { bank } = useServices();
+  const own = useOwnQuestions();
   return useMemo(() => {
-    const questions: LoadedQuestion[] = [
+    const questions: LoadedSummary[] = [
       ...bank.questions.map((q) => ({ ...q, source: 'bank' as const })),
-      ...(own ?? []).map(({ createdAt: _c, updatedAt: _u, ...q }) => ({ ...q, source: 'own' as const })),
+      ...(own ?? []).map((q) => ({ ...summarize(q), source: 'own' as const })),
     ];
     return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: own !== undefined };
   }, [bank, own]);
+}
+
+/** The bank's full texts, loaded on first use (a separate chunk, cached by the service worker). */
+export function useBankContent(enabled = true): Map<string, Question> | undefined {
+  const [content, setContent] = useState<Map<string, Question>>();
+  useEffect(() => {
+    if (!enabled || content) return;
+    let live = true;
+    void loadBankContent().then((map) => live && setContent(map));
+    return () => {
+      live = false;
+    };
+  }, [enabled, content]);
+  return content;
+}
+
+export interface FullQuestions {
+  questions: LoadedQuestion[];
+  byId: Map<string, LoadedQuestion>;
+}
+
+/** Every question with its full texts; undefined until the bank's texts have loaded. */
+export function useFullQuestions(enabled = true): FullQuestions | undefined {
+  const { bank } = useServices();
+  const content = useBankContent(enabled);
+  const own = useOwnQuestions();
+  return useMemo(() => {
+    if (!content || !own) return undefined;
+    const questions: LoadedQuestion[] = [
+      ...bank.questions.flatMap((s) => {
+        const q = content.get(s.id);
+        return q ? [{ ...q, source: 'bank' as const }] : [];
+      }),
+      ...own.map(({ createdAt: _c, updatedAt: _u, ...q }) => ({ ...q, source: 'own' as const })),
+    ];
+    return { questions, byId: new Map(questions.map((q) => [q.id, q])) };
+  }, [bank, content, own]);
 }

@@ -37,14 +37,14 @@ function createSearcher(questions: readonly Question[]): Searcher {
 }
 
 /** Ranked hits for `query`; the newest query's answer wins when typing fast. */
-export function useSearch(questions: readonly Question[], query: string): { hits: SearchHit[]; pending: boolean } {
-  const searcher = useMemo(() => createSearcher(questions), [questions]);
-  useEffect(() => () => searcher.dispose(), [searcher]);
+export function useSearch(questions: readonly Question[] | undefined, query: string): { hits: SearchHit[]; pending: boolean } {
+  const searcher = useMemo(() => (questions ? createSearcher(questions) : null), [questions]);
+  useEffect(() => () => searcher?.dispose(), [searcher]);
   const [state, setState] = useState<{ query: string; hits: SearchHit[] }>({ query: '', hits: [] });
   const latest = useRef(query);
   latest.current = query;
   useEffect(() => {
-    if (!query.trim()) return;
+    if (!query.trim() || !searcher) return;
     void searcher.search(query).then((hits) => {
       if (latest.current === query) setState({ query, hits });
     });

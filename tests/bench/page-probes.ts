@@ -39,7 +39,7 @@ declare global {
  * - `arm(condition)`: a MutationObserver that timestamps the first DOM state satisfying a
  *   condition, and the input event (key, mouse, input/change) that came after arming;
  * - an optional trace of IndexedDB requests (store/index, method, rows, duration);
- * - for URLs with `#bench-cold`: the cold-start probe (Today ready, or for /robots.txt the
+ * - for URLs with `#bench-cold` (or `#bench-cold-trace`, which also traces): the cold-start probe (Today ready, or for /robots.txt the
  *   floor: the blank document loaded and a raw indexedDB.open of 'rehearse' done).
  */
 export function installBenchProbes(): void {
@@ -106,7 +106,7 @@ export function installBenchProbes(): void {
   addEventListener(
     'keydown',
     (event) => {
-      if (bench.markKeyboardGrades && ['1', '2', '3', '4'].includes(event.key) && document.querySelector('.grades button')) {
+      if (bench.markKeyboardGrades && ['1', '2', '3', '4'].includes((event as KeyboardEvent).key) && document.querySelector('.grades button')) {
         performance.mark('rehearse:grade');
       }
     },
@@ -144,7 +144,8 @@ export function installBenchProbes(): void {
     wrap(IDBIndex.prototype, method, 'index');
   }
 
-  if (location.hash === '#bench-cold') {
+  if (location.hash.startsWith('#bench-cold')) {
+    if (location.hash === '#bench-cold-trace') bench.trace = [];
     if (location.pathname === '/robots.txt') {
       // Floor: a blank document of the same origin, loaded, plus a raw open of the app's database.
       const opened = new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { LEVELS, type Question } from './question.ts';
+import { LEVELS, type Question, type QuestionSummary } from './question.ts';
 
 export const CARD_KINDS = ['answer', 'mistakes'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];
@@ -23,7 +23,7 @@ export function cardPrompt(question: Pick<Question, 'title'>, kind: CardKind): s
  * Order in which new cards are introduced: easier questions first, technologies
  * alternating, and every question's answer card before any mistakes card.
  */
-export function introductionOrder(questions: readonly Question[]): { id: string; questionId: string; kind: CardKind }[] {
+export function introductionOrder(questions: readonly QuestionSummary[]): { id: string; questionId: string; kind: CardKind }[] {
   const sorted = [...questions].sort(
     (a, b) =>
       LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level) ||
@@ -46,7 +46,7 @@ export interface BankSyncPlan {
  */
 export function planBankSync(
   existing: readonly { id: string; hidden: boolean }[],
-  questions: readonly Question[],
+  questions: readonly QuestionSummary[],
 ): BankSyncPlan {
   const wanted = introductionOrder(questions);
   const wantedIds = new Set(wanted.map((c) => c.id));

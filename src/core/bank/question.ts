@@ -88,6 +88,17 @@ export interface LoadedQuestion extends Question {
   source: 'bank' | 'own';
 }
 
+/** What lists, filters, scheduling and progress need: everything but the long texts. */
+export type QuestionSummary = Pick<Question, 'id' | 'title' | 'technology' | 'topic' | 'level' | 'difficulty' | 'tags'>;
+
+export interface LoadedSummary extends QuestionSummary {
+  source: 'bank' | 'own';
+}
+
+export function summarize(q: Question): QuestionSummary {
+  return { id: q.id, title: q.title, technology: q.technology, topic: q.topic, level: q.level, difficulty: q.difficulty, tags: q.tags };
+}
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /** Turns valibot issues into "field: message" lines a person can act on. */

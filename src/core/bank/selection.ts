@@ -1,4 +1,4 @@
-import { LEVELS, TECHNOLOGIES, type Level, type Question, type Technology } from './question.ts';
+import { LEVELS, TECHNOLOGIES, type Level, type QuestionSummary, type Technology } from './question.ts';
 
 /** A slice of the question bank, as written in a URL (Library filters, focused sessions). */
 export interface QuestionSelection {
@@ -65,7 +65,7 @@ export function isEmptySelection(selection: QuestionSelection): boolean {
  * Questions in a selection. `searchRanked` is the search result order (ids) when the
  * selection has a query; the result keeps that ranking.
  */
-export function selectQuestions<Q extends Question>(
+export function selectQuestions<Q extends QuestionSummary>(
   questions: readonly Q[],
   selection: QuestionSelection,
   context: { searchRanked?: readonly string[]; flagged?: ReadonlySet<string>; isOwn?: (q: Q) => boolean } = {},

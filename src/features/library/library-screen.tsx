@@ -2,7 +2,7 @@ import { useMemo, useRef, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
-import { useQuestions } from '../../ui/questions.ts';
+import { useFullQuestions, useQuestions } from '../../ui/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../core/bank/question.ts';
 import { useSearch } from '../../ui/searcher.ts';
@@ -38,7 +38,9 @@ export default function LibraryScreen() {
     return map;
   }, [cards]);
 
-  const { hits, pending } = useSearch(questions, selection.q ?? '');
+  // Full texts (a separate chunk) are only needed once the learner searches.
+  const full = useFullQuestions(!!selection.q);
+  const { hits, pending } = useSearch(full?.questions, selection.q ?? '');
   const results = useMemo(() => {
     const terms = new Map(hits.map((h) => [h.id, h.terms]));
     return selectQuestions(selection.q ? questions : sortedForBrowsing(questions), selection, {
@@ -152,7 +154,7 @@ export default function LibraryScreen() {
               <span>Difficulty {question.difficulty}/10</span>
               <span>{describeState(cardsByQuestion.get(question.id), at)}</span>
             </span>
-            {terms.length > 0 && <Snippet text={question.answer} terms={terms} />}
+            {terms.length > 0 && full?.byId.get(question.id) && <Snippet text={full.byId.get(question.id)!.answer} terms={terms} />}
           </li>
         ))}
       </ul>

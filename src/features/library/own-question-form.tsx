@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useServices } from '../../ui/app-context.tsx';
-import { useQuestions } from '../../ui/questions.ts';
+import { useFullQuestions, useQuestions } from '../../ui/questions.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type Level, type Question, type Technology } from '../../core/bank/question.ts';
 import { createOwnQuestion, updateOwnQuestion, type OwnQuestionInput } from '../../db/library-repo.ts';
 
@@ -41,9 +41,11 @@ function toInput(d: Draft): OwnQuestionInput {
 export default function OwnQuestionForm() {
   const { questionId } = useParams();
   const { db, now } = useServices();
-  const { byId, questions, loaded } = useQuestions();
+  const { questions } = useQuestions();
+  const full = useFullQuestions(!!questionId);
+  const loaded = !!full;
   const navigate = useNavigate();
-  const editing = questionId ? byId.get(questionId) : undefined;
+  const editing = questionId ? full?.byId.get(questionId) : undefined;
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<string[]>([]);
   const topics = useMemo(() => [...new Set(questions.map((q) => q.topic))].sort(), [questions]);

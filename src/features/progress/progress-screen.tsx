@@ -151,9 +151,7 @@ function TopicTable({ technology, topics }: { technology: string; topics: TopicM
             <td><Meter share={t.mastery} /></td>
             <td>{formatPercent(t.coverage)}</td>
             <td>
-              <Link className="drill-link" to={drillPath(t)}>
-                Drill<span className="visually-hidden"> {t.topic}</span>
-              </Link>
+              <Link className="drill-link" to={drillPath(t)} aria-label={`Drill ${t.topic}`}>Drill</Link>
             </td>
           </tr>
         ))}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
-import { useQuestions } from '../../ui/questions.ts';
+import { useFullQuestions } from '../../ui/questions.ts';
 import { buildSearchIndex, search } from '../../core/bank/search.ts';
 import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
 import { Markdown } from '../../ui/markdown.tsx';
@@ -28,7 +28,7 @@ const AHEAD_LIMIT = 50;
 export default function ReviewScreen() {
   const { db, now } = useServices();
   const { settings, loaded } = useSettings();
-  const questions = useQuestions();
+  const questions = useFullQuestions();
   const store = useReviewStore();
   const ctx = useMemo(() => ({ db, now, settings }), [db, now, settings]);
   const [params] = useSearchParams();
@@ -36,10 +36,10 @@ export default function ReviewScreen() {
   const focused = !isEmptySelection(selection);
   const ahead = params.get('ahead') === '1';
   const flags = useLiveQuery(() => db.flags.toArray(), [db]);
-  const ready = loaded && questions.loaded && flags !== undefined;
+  const ready = loaded && !!questions && flags !== undefined;
 
   useEffect(() => {
-    if (!ready) return;
+    if (!ready || !questions) return;
     let filter: ((card: { questionId: string }) => boolean) | undefined;
     if (focused) {
       const ranked = selection.q ? search(buildSearchIndex(questions.questions), selection.q).map((h) => h.id) : undefined;
@@ -70,7 +70,7 @@ export default function ReviewScreen() {
 
   const current = store.currentId ? store.cards.get(store.currentId) : undefined;
   const parsed = store.currentId ? parseCardId(store.currentId) : null;
-  const question = parsed ? questions.byId.get(parsed.questionId) : undefined;
+  const question = parsed ? questions?.byId.get(parsed.questionId) : undefined;
   const sessionLabel = focused ? describeSelection(selection, (t) => TECHNOLOGY_LABELS[t]) : null;
 
   const onKey = useCallback(

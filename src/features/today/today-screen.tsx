@@ -5,6 +5,7 @@ import { formatWhen } from '../../ui/format.ts';
 import { loadTodayQueue, nextDueAfter } from '../../db/cards-repo.ts';
 import { countQueue } from '../../core/scheduling/queue.ts';
 
+
 export default function TodayScreen() {
   const { db, now } = useServices();
   const { settings, loaded, problems } = useSettings();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backupFileName, backupNudge, describeDevice, reviewLogFileName, summarizeBackup } from '../../../src/core/backup/backup-summary.ts';
+import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup } from '../../../src/core/backup/backup-summary.ts';
+import { backupNudge } from '../../../src/core/backup/backup-nudge.ts';
 import { reviewLogCsv, REVIEW_LOG_CSV_HEADER } from '../../../src/core/backup/review-log-csv.ts';
 import { backupFailureMessage, isQuotaError } from '../../../src/core/backup/storage-errors.ts';
 import { makeBackup, T0, DAY } from './backup-fixtures.ts';

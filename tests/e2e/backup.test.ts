@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { forbidOtherOrigins, launchBrowser, readReviewLog, serveBuild } from './browser.ts';
+import { parseBackup } from '../../src/core/backup/parse-backup.ts';
+import { backupText } from '../core/backup/backup-fixtures.ts';
+
+let browser: Browser;
+let server: PreviewServer;
+let url: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ({ server, url } = await serveBuild());
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Every row of every store, straight from IndexedDB: to prove nothing changed. */
+function dumpDatabase(page: Page): Promise<Record<string, unknown[]>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown[]>>((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const out: Record<string, unknown[]> = {};
+          for (const name of names) {
+            const request = tx.objectStore(name).getAll();
+            request.onsuccess = () => (out[name] = request.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.1 AA findings, plus any sideways scrolling on a phone-sized screen. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    type Violation = { id: string; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    if (document.documentElement.scrollWidth > window.innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth}px`);
+    return problems;
+  });
+  return found;
+}
+
+async function newDevice(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page; offenders: string[] }> {
+  const context = await browser.newContext({
+    serviceWorkers: 'block',
+    acceptDownloads: true,
+    viewport: { width: 375, height: 740 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const offenders: string[] = [];
+  forbidOtherOrigins(context, url, offenders);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Today' }).waitFor();
+  return { context, page, offenders };
+}
+
+async function reviewOne(page: Page, grade: RegExp): Promise<void> {
+  await page.getByRole('link', { name: 'Start review' }).click();
+  await page.getByRole('button', { name: 'Show answer' }).click();
+  await page.getByRole('button', { name: grade }).click();
+  await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '1' || !document.querySelector('progress'));
+}
+
+async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Export backup' }).waitFor();
+}
+
+describe('backups in Chromium', () => {
+  it('Export backup downloads a file that parses as a valid backup of what was reviewed, and it restores on another device', async () => {
+    const first = await newDevice();
+    await reviewOne(first.page, /^Good · /);
+    await openSettings(first.page);
+    await first.page.getByText('No backup made yet on this device.').waitFor();
+    const [download] = await Promise.all([
+      first.page.waitForEvent('download'),
+      first.page.getByRole('button', { name: 'Export backup' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^rehearse-backup-\d{4}-\d{2}-\d{2}\.json$/);
+    const text = readFileSync(await download.path(), 'utf8');
+    const parsed = parseBackup(text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const log = await readReviewLog(first.page);
+    expect(parsed.value.reviews.map((r) => r.id)).toEqual(log.map((r) => r.id));
+    expect(parsed.value.reviews[0]).toMatchObject({ rating: 3 });
+    expect(parsed.value.device).toMatch(/Chrome/);
+    await first.page.getByText(/^Last backup: .*\(today\)\.$/).waitFor();
+
+    // A second device (dark theme, phone width) restores it with Replace; every step stays accessible.
+    const second = await newDevice({ colorScheme: 'dark' });
+    const a11y: Record<string, string[]> = {};
+    await openSettings(second.page);
+    await second.page.getByLabel('Import backup').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
+    await second.page.getByRole('button', { name: 'Replace…' }).waitFor();
+    a11y.preview = await accessibilityProblems(second.page);
+    await second.page.getByRole('button', { name: 'Replace…' }).click();
+    await second.page.getByRole('button', { name: 'Replace everything' }).waitFor();
+    a11y.confirm = await accessibilityProblems(second.page);
+    await second.page.getByRole('button', { name: 'Replace everything' }).click();
+    await second.page.getByText(/^This device now holds the backup/).waitFor();
+    expect((await readReviewLog(second.page)).map((r) => r.id)).toEqual(log.map((r) => r.id));
+    await second.page.getByRole('button', { name: 'Undo replace' }).waitFor();
+    a11y.replaced = await accessibilityProblems(second.page);
+    expect(a11y).toEqual({ preview: [], confirm: [], replaced: [] });
+
+    expect([...first.offenders, ...second.offenders]).toEqual([]);
+    await first.context.close();
+    await second.context.close();
+  });
+
+  it('importing a corrupted file shows the message and leaves the data unchanged', async () => {
+    const { context, page, offenders } = await newDevice();
+    await reviewOne(page, /^Easy · /);
+    await openSettings(page);
+    const before = await dumpDatabase(page);
+    const valid = backupText();
+    await page.getByLabel('Import backup').setInputFiles({
+      name: 'rehearse-backup-broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(valid.slice(0, Math.floor(valid.length * 0.6))),
+    });
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('This file is not a Rehearse backup: it is not valid JSON (truncated?)');
+    expect(await alert.textContent()).toContain('Nothing was changed');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Merge' }).count()).toBe(0);
+    expect(await dumpDatabase(page)).toEqual(before);
+
+    // A hostile value is named precisely, and still nothing changes.
+    const hostile = JSON.parse(valid);
+    hostile.reviews[1].reviewedAt = 1e300;
+    await page.getByLabel('Import backup').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hostile)) });
+    await page.getByRole('alert').filter({ hasText: 'hostile.json' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('reviews[1].reviewedAt must be a time');
+    expect(await dumpDatabase(page)).toEqual(before);
+    expect(offenders).toEqual([]);
+    await context.close();
+  });
+});
