@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { chromePath } from '../e2e/browser.ts';
+import { preview, type PreviewServer } from 'vite';
+import { chromePath, ROOT, serveBuild } from '../e2e/browser.ts';
+import { generatedQuestion } from './generate.ts';
 import { addProbes, CONDITIONS } from './page-probes.ts';
 import { seedInPage, type SeedPlan, type SeedSummary } from './seed.ts';
 
@@ -45,25 +48,27 @@ export async function heapAfterGc(page: Page): Promise<number> {
   return usedSize;
 }
 
-const MARKER = 'bench-seeded.json';
+export function buildDir(): string {
+  return process.env.REHEARSE_DIST ?? join(ROOT, 'dist');
+}
+
+/** serveBuild (tests/e2e/browser.ts) on a chosen port: IndexedDB belongs to an origin, port included. */
+async function serveBuildOn(port: number): Promise<{ url: string; server: PreviewServer }> {
+  const server = await preview({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: buildDir() },
+    preview: { port, host: '127.0.0.1', strictPort: true },
+  });
+  return { url: `http://127.0.0.1:${port}`, server };
+}
 
 /**
- * A profile holding the app's database with `plan` seeded into it: the app opens it first
- * (so Dexie creates schema version 2 and syncs the bank), then raw IndexedDB writes the
- * generated collection from a blank document of the same origin.
- * REHEARSE_BENCH_PROFILE=<dir> keeps a seeded profile between runs (for working on the bench).
+ * Opens the app once (so Dexie creates schema version 2 and syncs the bank), then writes
+ * the generated collection with raw IndexedDB from a blank document of the same origin.
  */
-export async function seededProfile(
-  url: string,
-  plan: SeedPlan,
-  keepIn?: string,
-): Promise<{ context: BrowserContext; dir: string; summary: SeedSummary; reused: boolean }> {
-  const dir = keepIn ?? mkdtempSync(join(tmpdir(), 'rehearse-bench-'));
-  const marker = join(dir, MARKER);
-  if (keepIn && existsSync(marker)) {
-    const context = await openProfile(dir);
-    return { context, dir, summary: JSON.parse(readFileSync(marker, 'utf8')) as SeedSummary, reused: true };
-  }
+export async function seedProfile(dir: string, url: string, plan: SeedPlan): Promise<{ context: BrowserContext; summary: SeedSummary }> {
   const context = await openProfile(dir);
   const page = await context.newPage();
   await page.goto(url);
@@ -71,6 +76,73 @@ export async function seededProfile(
   await page.goto(`${url}/robots.txt`);
   const summary = await page.evaluate(seedInPage, plan);
   await page.close();
-  if (keepIn) writeFileSync(marker, JSON.stringify(summary));
-  return { context, dir, summary, reused: false };
+  return { context, summary };
+}
+
+interface CacheMeta {
+  port: number;
+  now: number;
+  summary: SeedSummary;
+}
+
+/** Seeded collections are reused for this long; after that "due today" has drifted too far. */
+const CACHE_HOURS = 12;
+
+/**
+ * The big collection: seeding a million reviews takes Chromium minutes (its IndexedDB
+ * backend manages ~3–6k indexed puts a second here), so the seeded profile is kept in the
+ * temp folder, keyed by the seeding code, the plan and the bank in the build, and copied
+ * for each run (a run's grades and exports never reach the template). It is served on the
+ * port it was seeded on. REHEARSE_BENCH_FRESH=1 reseeds.
+ */
+export async function bigCollection(plan: Omit<SeedPlan, 'now' | 'lastReviewAt' | 'questionSource'>): Promise<{
+  context: BrowserContext;
+  url: string;
+  server: PreviewServer;
+  summary: SeedSummary;
+  seededAt: number;
+  reused: boolean;
+  runDir: string;
+}> {
+  const bankChunk = readdirSync(join(buildDir(), 'assets')).filter((f) => f.includes('question-bank')).sort().join(',');
+  const key = createHash('sha256')
+    .update(JSON.stringify({ plan, bankChunk, seed: seedInPage.toString(), generate: generatedQuestion.toString() }))
+    .digest('hex')
+    .slice(0, 16);
+  const cacheDir = join(tmpdir(), 'rehearse-bench-cache', key);
+  const template = join(cacheDir, 'profile');
+  const metaFile = join(cacheDir, 'meta.json');
+  const runDir = mkdtempSync(join(tmpdir(), 'rehearse-bench-run-'));
+
+  let meta: CacheMeta | null = null;
+  if (!process.env.REHEARSE_BENCH_FRESH && existsSync(metaFile)) {
+    const stored = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
+    if (Date.now() - stored.now < CACHE_HOURS * 3_600_000) meta = stored;
+  }
+  if (meta) {
+    const served = await serveBuildOn(meta.port).catch(() => null);
+    if (served) {
+      cpSync(template, runDir, { recursive: true });
+      const context = await openProfile(runDir);
+      return { context, ...served, summary: meta.summary, seededAt: meta.now, reused: true, runDir };
+    }
+  }
+
+  // Seed into the template, then run on a copy, like a reuse would.
+  const { server, url } = await serveBuild();
+  const port = Number(new URL(url).port);
+  const now = Date.now();
+  rmSync(cacheDir, { recursive: true, force: true });
+  mkdirSync(template, { recursive: true });
+  const seeded = await seedProfile(template, url, {
+    ...plan,
+    questionSource: generatedQuestion.toString(),
+    now,
+    lastReviewAt: now - 26 * 3_600_000,
+  });
+  await seeded.context.close();
+  writeFileSync(metaFile, JSON.stringify({ port, now, summary: seeded.summary } satisfies CacheMeta));
+  cpSync(template, runDir, { recursive: true });
+  const context = await openProfile(runDir);
+  return { context, url, server, summary: seeded.summary, seededAt: now, reused: false, runDir };
 }

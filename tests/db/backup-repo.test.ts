@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
-import { gradeCard, memoryOf, replayLog, syncBankCards } from '../../src/db/cards-repo.ts';
+import { gradeCard, memoryOf, replayLog, resetQuestionProgress, syncBankCards } from '../../src/db/cards-repo.ts';
 import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
 import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, UndoUnavailableError } from '../../src/db/backup-repo.ts';
 import { serializeBackup, type Backup } from '../../src/core/backup/backup-format.ts';
@@ -48,6 +48,10 @@ async function filled(): Promise<RehearseDb> {
     await grade(db, cardId, rating, at);
     at += 20 * MIN;
   }
+  // A reset is logged as an entry with rating 0: backups must carry it like any grade.
+  await resetQuestionProgress(db, 'py-b', at);
+  await grade(db, 'py-b#answer', 4, at + MIN);
+  at += 5 * MIN;
   await db.cards.update('py-c#answer', { suspended: true, bucket: 9 });
   await db.notes.put({ questionId: 'py-a', text: 'finally runs even after return', updatedAt: T0 + DAY });
   await db.flags.put({ questionId: 'py-b', flaggedAt: T0 + DAY });
@@ -94,7 +98,8 @@ describe('export and restore', () => {
     expect(await db.reviews.count()).toBe(0);
     await importBackup(db, parsed(text), 'replace', T0 + 3 * DAY);
     expect(await collectionOf(db)).toEqual(before);
-    expect(before.reviews).toHaveLength(6);
+    expect(before.reviews).toHaveLength(8);
+    expect(before.reviews.filter((r) => r.rating === 0)).toHaveLength(1);
     expect(before.settings).toMatchObject({ desiredRetention: 0.92, newPerDay: 15, learningSteps: ['2m', '15m'] });
   });
 
@@ -102,8 +107,8 @@ describe('export and restore', () => {
     expect((await loadBackupStatus(db)).lastBackupAt).toBeNull();
     await exportBackup(db, T0 + 2 * DAY, 'x');
     const status = await loadBackupStatus(db);
-    expect(status).toMatchObject({ lastBackupAt: T0 + 2 * DAY, firstReviewAt: T0, reviewCount: 6, undo: null });
-    expect(status.lastReviewAt).toBe(T0 + 100 * MIN);
+    expect(status).toMatchObject({ lastBackupAt: T0 + 2 * DAY, firstReviewAt: T0, reviewCount: 8, undo: null });
+    expect(status.lastReviewAt).toBe(T0 + 105 * MIN);
   });
 
   it('leaves damaged rows out of the file, names them, and the file still imports', async () => {
@@ -122,7 +127,9 @@ describe('export and restore', () => {
       `py-a#answer,${T0 + 40 * MIN},3,1`,
       `py-b#answer,${T0 + 60 * MIN},3,1`,
       `py-c#mistakes,${T0 + 80 * MIN},4,0`,
-      `own-q1#answer,${T0 + 100 * MIN},2,0`,
+      `py-b#answer,${T0 + 100 * MIN},0,1`,
+      `py-b#answer,${T0 + 101 * MIN},4,0`,
+      `own-q1#answer,${T0 + 105 * MIN},2,0`,
     ]);
   });
 });
@@ -139,14 +146,14 @@ describe('merging two devices that diverged', () => {
     await other.notes.put({ questionId: 'py-a', text: 'edited on B, later', updatedAt: T0 + 3 * DAY });
     await other.notes.put({ questionId: 'py-c', text: 'only on B', updatedAt: T0 + 3 * DAY });
     const sharedIds = (await other.reviews.toArray()).map((r) => r.id).filter((id) => ![onlyB1.review.id, onlyB2.review.id].includes(id));
-    expect(sharedIds).toHaveLength(6);
+    expect(sharedIds).toHaveLength(8);
 
     const result = await importBackup(db, parsed(await exportText(other, T0 + 4 * DAY)), 'merge', T0 + 4 * DAY);
     expect(result.added).toMatchObject({ reviews: 2, cards: 0, notes: 1 });
     expect(result.updated).toMatchObject({ notes: 1 });
 
     const ids = (await db.reviews.toArray()).map((r) => r.id);
-    expect(ids).toHaveLength(9);
+    expect(ids).toHaveLength(11);
     expect(new Set(ids)).toEqual(new Set([...sharedIds, onlyA.review.id, onlyB1.review.id, onlyB2.review.id]));
     const replayed = await replayLog(db);
     for (const card of await db.cards.toArray()) {
@@ -166,7 +173,7 @@ describe('merging two devices that diverged', () => {
     expect(b.notes).toEqual(a.notes);
     const again = await importBackup(db, parsed(await exportText(other, T0 + 6 * DAY)), 'merge', T0 + 6 * DAY);
     expect(again.added).toEqual({ cards: 0, reviews: 0, notes: 0, flags: 0, customQuestions: 0 });
-    expect(await db.reviews.count()).toBe(9);
+    expect(await db.reviews.count()).toBe(11);
   });
 
   it('keeps cards, notes and own questions that only this device has, and this device’s settings', async () => {
@@ -221,10 +228,10 @@ describe('undoing a replace', () => {
     await importBackup(db, makeBackup(), 'replace', T0 + 40 * DAY);
     expect((await collectionOf(db)).settings.desiredRetention).toBe(0.85);
     expect(await db.reviews.count()).toBe(5);
-    expect((await loadBackupStatus(db)).undo).toEqual({ takenAt: T0 + 40 * DAY, cards: 8, reviews: 6 });
+    expect((await loadBackupStatus(db)).undo).toEqual({ takenAt: T0 + 40 * DAY, cards: 8, reviews: 8 });
 
     const restored = await undoReplace(db, T0 + 41 * DAY);
-    expect(restored).toMatchObject({ cards: 8, reviews: 6 });
+    expect(restored).toMatchObject({ cards: 8, reviews: 8 });
     expect(await collectionOf(db)).toEqual(before);
     expect((await loadBackupStatus(db)).undo).toBeNull();
     await expect(undoReplace(db, T0 + 42 * DAY)).rejects.toBeInstanceOf(UndoUnavailableError);

@@ -9,6 +9,8 @@ import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { loadSettings } from '../../src/db/settings-repo.ts';
+import { exportBackup } from '../../src/db/backup-repo.ts';
+import { formatBackupDate } from '../../src/ui/backup-reminder.tsx';
 import { makeQuestion } from '../fixtures.ts';
 import { backupText, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
 
@@ -157,6 +159,12 @@ describe('the backup section', () => {
       expect(parsed.value.exportedAt).toBe(NOW);
     }
     expect(await screen.findByText(/^Last backup: .*\(today\)\.$/)).toBeInTheDocument();
+  });
+
+  it('says how many calendar days ago the last backup was made', async () => {
+    await exportBackup(db, NOW - 3 * DAY + 60_000, 'test');
+    renderSection();
+    expect(await screen.findByText(`Last backup: ${formatBackupDate(NOW - 3 * DAY + 60_000)} (3 days ago).`)).toBeInTheDocument();
   });
 
   it('exports the review log as CSV', async () => {

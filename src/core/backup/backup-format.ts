@@ -19,8 +19,9 @@ import { SettingsSchema } from '../settings.ts';
  *   "cards": [ { "id": "py-x#answer", "questionId": "py-x", "kind": "answer", "suspended": false,
  *                "hidden": false, "due", "stability", "difficulty", "state", "reps", "lapses",
  *                "lastReview", "scheduledDays", "learningSteps" } ],
- *   "reviews": [ { "id", "cardId", "rating" (1–4), "reviewedAt", "durationMs",
- *                  "before": { the card's memory state before the grade }, "config": "0.9|365|1m 10m|10m|" } ],
+ *   "reviews": [ { "id", "cardId", "rating" (1–4 = Again…Easy; 0 = the card was reset to new),
+ *                  "reviewedAt", "durationMs", "before": { the card's memory state before the entry },
+ *                  "config": "0.9|365|1m 10m|10m|" (the schedule the grade used; "" for a reset) } ],
  *   "notes": [ { "questionId", "text", "updatedAt" } ],
  *   "flags": [ { "questionId", "flaggedAt" } ],
  *   "customQuestions": [ { every field of a bank question (QuestionSchema), "createdAt", "updatedAt" } ]
@@ -44,23 +45,33 @@ const MAX_ID_LENGTH = 300;
 const MAX_NOTE_LENGTH = 100_000;
 
 // Messages are predicates: the path of the value goes in front ("reviews[12].rating must be 1–4").
-const number = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
+// Each rule is one check (not a chain of actions): a log can hold a million rows.
+const TIME_MESSAGE = 'must be a time (milliseconds since 1970)';
 const time = v.pipe(
-  v.number('must be a time (milliseconds since 1970)'),
-  v.finite('must be a time (milliseconds since 1970)'),
-  v.minValue(0, 'must be a time (milliseconds since 1970)'),
-  v.maxValue(MAX_TIME, 'must be a time (milliseconds since 1970)'),
+  v.number(TIME_MESSAGE),
+  v.check((n) => Number.isFinite(n) && n >= 0 && n <= MAX_TIME, TIME_MESSAGE),
 );
 const wholeNumber = (max: number) =>
   v.pipe(
     v.number('must be a whole number'),
-    v.finite('must be a finite number'),
-    v.integer('must be a whole number'),
-    v.minValue(0, 'cannot be negative'),
-    v.maxValue(max, `must be at most ${max.toLocaleString('en')}`),
+    v.check(
+      (n) => Number.isInteger(n) && n >= 0 && n <= max,
+      (issue) => {
+        const n = issue.input as number;
+        if (!Number.isFinite(n)) return 'must be a finite number';
+        if (!Number.isInteger(n)) return 'must be a whole number';
+        return n < 0 ? 'cannot be negative' : `must be at most ${max.toLocaleString('en')}`;
+      },
+    ),
   );
 const bounded = (min: number, max: number) =>
-  v.pipe(number, v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`));
+  v.pipe(
+    v.number('must be a number'),
+    v.check(
+      (n) => Number.isFinite(n) && n >= min && n <= max,
+      (issue) => (Number.isFinite(issue.input) ? `must be between ${min} and ${max}` : 'must be a finite number'),
+    ),
+  );
 const id = v.pipe(
   v.string('must be text'),
   v.nonEmpty('must not be empty'),
@@ -122,21 +133,28 @@ export function isScheduleConfig(text: string): boolean {
   );
 }
 
-export const ReviewSchema = v.object(
-  {
-    id,
-    cardId: id,
-    rating: v.picklist([1, 2, 3, 4] as const, 'must be 1–4'),
-    reviewedAt: time,
-    durationMs: bounded(0, 1e10),
-    before: MemorySchema,
-    config: v.pipe(
-      v.string('must be text'),
-      v.maxLength(500, 'must be at most 500 characters'),
-      v.check(isScheduleConfig, 'must be a schedule such as "0.9|365|1m 10m|10m|"'),
+export const ReviewSchema = v.pipe(
+  v.object(
+    {
+      id,
+      cardId: id,
+      // 0 is not a grade: it logs a reset of the card to new (see RESET_RATING in core/scheduling/fsrs.ts).
+      rating: v.picklist([0, 1, 2, 3, 4] as const, 'must be 1–4 (or 0 for a reset to new)'),
+      reviewedAt: time,
+      durationMs: bounded(0, 1e10),
+      before: MemorySchema,
+      config: v.pipe(v.string('must be text'), v.maxLength(500, 'must be at most 500 characters')),
+    },
+    'must be an object',
+  ),
+  v.forward(
+    v.partialCheck(
+      [['rating'], ['config']],
+      (r) => (r.rating === 0 && r.config === '') || isScheduleConfig(r.config),
+      'must be a schedule such as "0.9|365|1m 10m|10m|"',
     ),
-  },
-  'must be an object',
+    ['config'],
+  ),
 );
 
 export const NoteSchema = v.object(

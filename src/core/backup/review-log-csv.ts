@@ -18,7 +18,8 @@ function csvField(value: string): string {
 /**
  * The review log as CSV, oldest first (ties by review id, as replay orders them):
  * review_time in epoch ms, review_state is the FSRS state before the grade (0–3),
- * review_duration in ms. Returned in pieces for a Blob.
+ * review_duration in ms. A reset of a card to new is a row with review_rating 0, as in Anki's
+ * own log, so tools can start that card's history over there. Returned in pieces for a Blob.
  */
 export function reviewLogCsv(reviews: readonly CsvReview[]): string[] {
   const sorted = [...reviews].sort((a, b) => a.reviewedAt - b.reviewedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

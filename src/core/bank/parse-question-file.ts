@@ -8,7 +8,8 @@ type SectionHeading = (typeof SECTION_HEADINGS)[number];
  * question. Errors name the field or section so a build failure says what to fix.
  */
 export function parseQuestionFile(source: string): ValidationResult<Question> {
-  const text = source.replace(/\r\n?/g, '\n');
+  // Editors on Windows may save a byte-order mark; it is not part of the front matter.
+  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const frontMatter = /^---\n([\s\S]*?)\n---\n/.exec(text);
   if (!frontMatter) return { ok: false, errors: ['front matter: the file must start with a --- block'] };
   let meta: unknown;

@@ -94,7 +94,7 @@ export function CalendarHeatmap(props: { days: readonly { key: string; count: nu
   const { days } = props;
   const cell = 9;
   const gap = 1.5;
-  const left = 40;
+  const left = 44;
   const top = 12;
   const months: { year: number; month: number; days: { day: number; key: string; count: number }[] }[] = [];
   for (const d of days) {

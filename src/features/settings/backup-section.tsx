@@ -22,6 +22,15 @@ interface Problem {
 
 const DAY_MS = 86_400_000;
 
+/** "today", "yesterday", "12 days ago": by calendar day in the learner's time zone. */
+function daysAgo(time: number, now: number): string {
+  const midnight = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+  const days = Math.round((midnight(now) - midnight(time)) / DAY_MS);
+  if (days <= 0) return 'today';
+  if (days === 1) return 'yesterday';
+  return `${days.toLocaleString()} days ago`;
+}
+
 function plural(n: number, word: string): string {
   return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -167,15 +176,12 @@ export function BackupSection() {
     setStage({ kind: 'idle' });
   }
 
-  const at = now();
   const lastBackup =
     status === undefined
       ? '…'
       : status.lastBackupAt === null
         ? 'No backup made yet on this device.'
-        : `Last backup: ${formatBackupDate(status.lastBackupAt)} (${
-            Math.floor((at - status.lastBackupAt) / DAY_MS) <= 0 ? 'today' : `${plural(Math.floor((at - status.lastBackupAt) / DAY_MS), 'day')} ago`
-          }).`;
+        : `Last backup: ${formatBackupDate(status.lastBackupAt)} (${daysAgo(status.lastBackupAt, now())}).`;
 
   return (
     <section aria-labelledby="backup-heading" className="stack backup-section">

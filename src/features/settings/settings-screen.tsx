@@ -3,6 +3,7 @@ import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
 import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';
+import { BackupSection } from './backup-section.tsx';
 
 interface Draft {
   retentionPercent: string;
@@ -149,6 +150,7 @@ export default function SettingsScreen() {
           ))}
         </div>
       </fieldset>
+      <BackupSection />
       <DeviceSection />
     </section>
   );

@@ -4,6 +4,8 @@ import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { formatWhen } from '../../ui/format.ts';
 import { loadTodayQueue, nextDueAfter } from '../../db/cards-repo.ts';
 import { countQueue } from '../../core/scheduling/queue.ts';
+import { BackupReminder } from '../../ui/backup-reminder.tsx';
+import { TodayProgress } from '../../ui/today-progress.tsx';
 
 
 export default function TodayScreen() {
@@ -46,6 +48,8 @@ export default function TodayScreen() {
               <p>{today.next ? `Your next card is due ${formatWhen(today.next, today.at)}.` : 'No reviews are scheduled yet.'}</p>
             </div>
           )}
+          <TodayProgress />
+          <BackupReminder />
         </>
       )}
     </section>

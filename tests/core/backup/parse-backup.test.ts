@@ -76,7 +76,7 @@ describe('reading a backup file', () => {
     d.cards[2].stability = null;
     expect(errorsOf(JSON.stringify(d)).sort()).toEqual(
       [
-        'reviews[1].rating must be 1–4',
+        'reviews[1].rating must be 1–4 (or 0 for a reset to new)',
         'reviews[2].before.state must be 0–3 (new, learning, review, relearning)',
         'cards[0].due must be a time (milliseconds since 1970)',
         'cards[1].id must not be empty',
@@ -103,6 +103,15 @@ describe('reading a backup file', () => {
     ]);
   });
 
+  it('accepts reset entries (rating 0, no schedule) but no grade without a schedule', () => {
+    const d = data();
+    d.reviews.push({ ...d.reviews[3], id: 'reset-1', rating: 0, config: '', durationMs: 0, reviewedAt: d.reviews[3].reviewedAt + 1 });
+    const result = parseBackup(JSON.stringify(d));
+    expect(result.ok && result.value.reviews.at(-1)).toMatchObject({ rating: 0, config: '' });
+    d.reviews.at(-1).rating = 3;
+    expect(errorsOf(JSON.stringify(d))).toEqual(['reviews[5].config must be a schedule such as "0.9|365|1m 10m|10m|"']);
+  });
+
   it('refuses a card whose id does not match its question and kind', () => {
     const d = data();
     d.cards[0].questionId = 'py-b';
@@ -124,7 +133,7 @@ describe('reading a backup file', () => {
 
   it('lists at most twenty problems and says how many more there are', () => {
     const d = data();
-    d.reviews = Array.from({ length: 500 }, (_, i) => ({ ...d.reviews[0], id: `r${i}`, rating: 0 }));
+    d.reviews = Array.from({ length: 500 }, (_, i) => ({ ...d.reviews[0], id: `r${i}`, rating: 5 }));
     const errors = errorsOf(JSON.stringify(d));
     expect(errors).toHaveLength(21);
     expect(errors[20]).toBe('…and 480 more problems.');

@@ -74,3 +74,10 @@ describe('the bank compiler', () => {
     ).rejects.toThrow(/data\/python\/try-except-else-finally\.md: technology: technology must be one of python, ml, llm/);
   });
 });
+
+describe('question files saved by other editors', () => {
+  it('accepts a byte-order mark and Windows line endings', () => {
+    const parsed = parseQuestionFile(`\uFEFF${realFile.replace(/\n/g, '\r\n')}`);
+    expect(parsed.ok).toBe(true);
+  });
+});
