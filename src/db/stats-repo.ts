@@ -14,9 +14,10 @@ import {
  *
  * Reading a year of review rows costs seconds at a million reviews, so the tallies of
  * finished study days are kept (in memory and under one settings key) and reused while
- * the number of reviews logged on that day is unchanged. Each read costs one count over
- * the year plus today's rows; a day whose count changed (a merged backup, an undo just
- * after the day boundary) is read again.
+ * the number of log entries on that day is unchanged. A load then costs one index count
+ * over the year plus today's rows; a day whose count changed (a merged backup, an undo
+ * just after the day boundary) is read again. A restore that swaps a day's reviews for
+ * the same number of others would go unnoticed: call clearReviewTallyCache after it.
  */
 
 const CACHE_KEY = 'reviewDayTallies';
@@ -70,9 +71,14 @@ export interface ProgressData {
   /** The time everything was computed at. */
   at: number;
   cards: CardRow[];
-  /** Review tallies of the last 365 study days by local date key; missing days had none. */
+  /**
+   * Review tallies of the last 365 study days by local date key (days without reviews
+   * are left out), except the days in `missingDays`.
+   */
   tallies: Map<string, DayTally>;
-  /** New tallies were computed: save them with saveReviewTallyCache. */
+  /** Finished days whose reviews were never tallied or have changed: see tallyReviewDays. */
+  missingDays: StudyDayRange[];
+  /** The tallies in memory changed: store them with saveReviewTallyCache. */
   cacheChanged: boolean;
 }
 
@@ -94,24 +100,26 @@ async function tallyDays(db: RehearseDb, days: readonly StudyDayRange[]): Promis
 }
 
 /** Runs of consecutive days, at most `max` long, so no single read holds months of rows. */
-function runsOf(days: readonly StudyDayRange[], isWanted: (index: number) => boolean, max = 31): StudyDayRange[][] {
+function runsOf(days: readonly StudyDayRange[], max = 31): StudyDayRange[][] {
   const runs: StudyDayRange[][] = [];
   let run: StudyDayRange[] = [];
-  days.forEach((day, i) => {
-    if (isWanted(i) && run.length < max && (!run.length || run[run.length - 1]!.end === day.start)) {
-      run.push(day);
-      return;
+  for (const day of days) {
+    if (run.length && (run.length >= max || run[run.length - 1]!.end !== day.start)) {
+      runs.push(run);
+      run = [];
     }
-    if (run.length) runs.push(run);
-    run = isWanted(i) ? [day] : [];
-  });
+    run.push(day);
+  }
   if (run.length) runs.push(run);
   return runs;
 }
 
 /**
- * Everything the Progress screen shows, read in one transaction: every card (mastery
- * needs each card's memory state) and the review tallies of the last 365 study days.
+ * What the Progress screen reads in its live query, in one transaction: every card
+ * (mastery needs each card's memory state), today's reviews, and index counts that tell
+ * which stored day tallies still hold. It never reads a finished day's rows: those are
+ * left in `missingDays` for tallyReviewDays, which runs outside the live query so the
+ * query does not watch (and Dexie does not track) hundreds of thousands of rows.
  */
 export async function loadProgressData(db: RehearseDb, now: number, dayStartHour: number): Promise<ProgressData> {
   const days = recentStudyDays(now, dayStartHour, STATS_WINDOW_DAYS);
@@ -124,31 +132,47 @@ export async function loadProgressData(db: RehearseDb, now: number, dayStartHour
       tallyDays(db, [today]),
       reviewsBetween(db, past[0]!.start, today.start).count(),
     ]);
-    const cached = past.map((d) => {
+    const known: (DayTally | undefined)[] = past.map((d) => {
       const hit = cache.get(d.start);
       return hit && hit.end === d.end ? hit.tally : undefined;
     });
-    const fresh: DayTally[] = past.map((_, i) => cached[i] ?? emptyTally());
-    let stale: boolean[] = past.map(() => false);
     let cacheChanged = false;
-    if (!cached.every(Boolean) || cached.reduce((sum, t) => sum + t!.logged, 0) !== pastTotal) {
+    if (!known.every(Boolean) || known.reduce((sum, t) => sum + t!.logged, 0) !== pastTotal) {
       // Something changed: count each day to find which (counting is cheap, reading rows is not).
       cacheChanged = true;
       const liveCounts = await Promise.all(past.map((d) => reviewsBetween(db, d.start, d.end).count()));
-      stale = liveCounts.map((count, i) => count > 0 && cached[i]?.logged !== count);
-      liveCounts.forEach((count, i) => count === 0 && (fresh[i] = emptyTally()));
+      liveCounts.forEach((count, i) => {
+        if (count === 0) known[i] = emptyTally();
+        else if (known[i]?.logged !== count) known[i] = undefined;
+      });
+      const window: TallyCache = new Map();
+      past.forEach((d, i) => known[i] && window.set(d.start, { end: d.end, tally: known[i]! }));
+      memory.set(db, window);
     }
-    for (const run of runsOf(past, (i) => stale[i]!)) {
-      const tallies = await tallyDays(db, run);
-      const first = past.indexOf(run[0]!);
-      tallies.forEach((t, k) => (fresh[first + k] = t));
-    }
-    if (cacheChanged) memory.set(db, new Map(past.map((d, i) => [d.start, { end: d.end, tally: fresh[i]! }])));
     const tallies = new Map<string, DayTally>();
-    past.forEach((d, i) => fresh[i]!.count && tallies.set(d.key, fresh[i]!));
+    past.forEach((d, i) => known[i]?.count && tallies.set(d.key, known[i]!));
     if (todayTallies[0]!.count) tallies.set(today.key, todayTallies[0]!);
-    return { at: now, cards, tallies, cacheChanged };
+    return { at: now, cards, tallies, missingDays: past.filter((_, i) => !known[i]), cacheChanged };
   });
+}
+
+/**
+ * Reads and tallies the given finished days (from ProgressData.missingDays), keeps the
+ * result in memory for the next load, and returns the tallies of days with reviews.
+ * Call it outside a live query.
+ */
+export async function tallyReviewDays(db: RehearseDb, days: readonly StudyDayRange[]): Promise<Map<string, DayTally>> {
+  const result = new Map<string, DayTally>();
+  let cache = memory.get(db);
+  if (!cache) memory.set(db, (cache = new Map()));
+  for (const run of runsOf(days)) {
+    const tallies = await db.transaction('r', db.reviews, () => tallyDays(db, run));
+    run.forEach((day, i) => {
+      cache.set(day.start, { end: day.end, tally: tallies[i]! });
+      if (tallies[i]!.count) result.set(day.key, tallies[i]!);
+    });
+  }
+  return result;
 }
 
 /**
@@ -171,7 +195,10 @@ export async function loadRecentDailyCounts(db: RehearseDb, now: number, dayStar
   });
 }
 
-/** Every card, for mastery (the Today line). */
+/**
+ * Every card, for mastery (the Today line). An explicit transaction keeps Dexie's live
+ * query cache from cloning and holding a copy of every row.
+ */
 export function loadAllCards(db: RehearseDb): Promise<CardRow[]> {
-  return db.cards.toArray();
+  return db.transaction('r', db.cards, () => db.cards.toArray());
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
 import { DIFFICULTY_BY_LEVEL, QuestionSchema, type Level } from '../bank/question.ts';
 import { SettingsSchema } from '../settings.ts';
+import { decodeConfig } from '../scheduling/fsrs.ts';
 
 /**
  * The Rehearse backup file, format version 1.
@@ -109,28 +110,9 @@ export const CardSchema = v.pipe(
   v.check((card) => card.id === `${card.questionId}#${card.kind}`, 'has an id that is not "<questionId>#<kind>"'),
 );
 
-const STEP = /^[1-9]\d{0,3}[mhd]$/;
-const stepsOk = (text: string | undefined) => {
-  if (text === undefined) return false;
-  if (text === '') return true;
-  const steps = text.split(' ');
-  return steps.length <= 10 && steps.every((s) => STEP.test(s));
-};
-
 /** The schedule a grade used (see encodeConfig in core/scheduling/fsrs.ts); replay needs it exact. */
 export function isScheduleConfig(text: string): boolean {
-  const parts = text.split('|');
-  if (parts.length !== 5) return false;
-  const [retention, maxIvl, learning, relearning, cap] = parts;
-  const r = Number(retention);
-  const m = Number(maxIvl);
-  const c = Number(cap);
-  return (
-    retention !== '' && Number.isFinite(r) && r >= 0.5 && r <= 0.99 &&
-    maxIvl !== '' && Number.isInteger(m) && m >= 1 && m <= 36_500 &&
-    stepsOk(learning) && stepsOk(relearning) &&
-    (cap === '' || (Number.isFinite(c) && c >= 0 && c <= MAX_TIME))
-  );
+  return decodeConfig(text) !== null;
 }
 
 export const ReviewSchema = v.pipe(

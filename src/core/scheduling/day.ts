@@ -38,8 +38,8 @@ export function localDateKey(time: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** Epoch ms of the study day that begins on local date "YYYY-MM-DD". */
-export function dateKeyToDayStart(dateKey: string, dayStartHour: number): number {
+/** Epoch ms of the study day that begins on local date "YYYY-MM-DD" (or `offsetDays` calendar days from it). */
+export function dateKeyToDayStart(dateKey: string, dayStartHour: number, offsetDays = 0): number {
   const [y, m, d] = dateKey.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d, dayStartHour).getTime();
+  return new Date(y, m - 1, d + offsetDays, dayStartHour).getTime();
 }

@@ -46,17 +46,25 @@ export interface ScheduleConfig {
   maximumIntervalDays: number;
   learningSteps: readonly string[];
   relearningSteps: readonly string[];
-  /** Studied cards must come back before this time (the interview day), or null. */
-  dueCap: number | null;
+  /** With an interview ahead: studied cards must come back before it, on the day before at the latest. */
+  dueCap: DueCap | null;
+}
+
+export interface DueCap {
+  /** Start of the interview's study day. */
+  interviewStart: number;
+  /** Start of the study day before it (a calendar day, so 23 or 25 hours around DST changes). */
+  dayBeforeStart: number;
 }
 
 const DAY_MS = 86_400_000;
 
 export function scheduleConfigFrom(settings: Settings, now: number): ScheduleConfig {
-  let dueCap: number | null = null;
+  let dueCap: DueCap | null = null;
   if (settings.interviewDate) {
     const interviewStart = dateKeyToDayStart(settings.interviewDate, settings.dayStartHour);
-    if (interviewStart > now) dueCap = interviewStart;
+    const dayBeforeStart = dateKeyToDayStart(settings.interviewDate, settings.dayStartHour, -1);
+    if (interviewStart > now) dueCap = { interviewStart, dayBeforeStart };
   }
   return {
     retention: settings.desiredRetention,
@@ -67,18 +75,36 @@ export function scheduleConfigFrom(settings: Settings, now: number): ScheduleCon
   };
 }
 
+/** "retention|max days|learning steps|relearning steps|interview start~day-before start" */
 export function encodeConfig(c: ScheduleConfig): string {
-  return [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), c.dueCap ?? ''].join('|');
+  const cap = c.dueCap ? `${c.dueCap.interviewStart}~${c.dueCap.dayBeforeStart}` : '';
+  return [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap].join('|');
 }
 
-export function decodeConfig(encoded: string): ScheduleConfig {
-  const [retention, maxIvl, learning, relearning, cap] = encoded.split('|');
+const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
+
+/** Reads an encoded schedule back; null when the text is not one (e.g. from a damaged backup). */
+export function decodeConfig(encoded: string): ScheduleConfig | null {
+  const parts = encoded.split('|');
+  if (parts.length !== 5) return null;
+  const [retention, maxIvl, learning = '', relearning = '', cap = ''] = parts;
+  const r = Number(retention);
+  const m = Number(maxIvl);
+  if (!retention || !(r >= 0.5 && r <= 0.99) || !maxIvl || !Number.isInteger(m) || m < 1 || m > 36_500) return null;
+  if (!STEPS.test(learning) || !STEPS.test(relearning)) return null;
+  let dueCap: DueCap | null = null;
+  if (cap) {
+    const [start, before] = cap.split('~').map(Number) as [number, number | undefined];
+    // Logs written before the day-before start was stored: it was taken as 24 hours earlier.
+    dueCap = { interviewStart: start, dayBeforeStart: before ?? start - DAY_MS };
+    if (!Number.isFinite(dueCap.interviewStart) || !Number.isFinite(dueCap.dayBeforeStart) || dueCap.dayBeforeStart >= dueCap.interviewStart) return null;
+  }
   return {
-    retention: Number(retention),
-    maximumIntervalDays: Number(maxIvl),
+    retention: r,
+    maximumIntervalDays: m,
     learningSteps: learning ? learning.split(' ') : [],
     relearningSteps: relearning ? relearning.split(' ') : [],
-    dueCap: cap ? Number(cap) : null,
+    dueCap,
   };
 }
 
@@ -139,9 +165,9 @@ function fromFsrs(c: FsrsCard): MemoryState {
  * With an interview date ahead, an interval that would jump past it is shortened so the
  * card comes back on the day before; short (learning) intervals are left alone.
  */
-function applyDueCap(next: MemoryState, now: number, dueCap: number | null): MemoryState {
-  if (dueCap === null || next.due < dueCap) return next;
-  const dayBefore = dueCap - DAY_MS;
+function applyDueCap(next: MemoryState, now: number, dueCap: DueCap | null): MemoryState {
+  if (dueCap === null || next.due < dueCap.interviewStart) return next;
+  const dayBefore = dueCap.dayBeforeStart;
   if (dayBefore <= now) return next;
   return { ...next, due: dayBefore, scheduledDays: Math.max(1, Math.round((dayBefore - now) / DAY_MS)) };
 }
@@ -193,7 +219,13 @@ export interface ReplayStep {
 export function replay(initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
   let memory = initial;
   for (const step of steps) {
-    memory = step.rating === RESET_RATING ? newMemory(step.reviewedAt) : grade(memory, step.rating, step.reviewedAt, decodeConfig(step.config));
+    if (step.rating === RESET_RATING) {
+      memory = newMemory(step.reviewedAt);
+      continue;
+    }
+    const config = decodeConfig(step.config);
+    if (!config) throw new Error(`A logged review has an unreadable schedule: "${step.config}"`);
+    memory = grade(memory, step.rating, step.reviewedAt, config);
   }
   return memory;
 }

@@ -19,6 +19,7 @@ export default function ProgressScreen() {
   // Grouping goes through a lookup, so the learner's own questions can join the bank's.
   const lookup: QuestionLookup = useCallback((id) => bank.byId.get(id), [bank]);
   const data = load.status === 'ready' ? load.data : null;
+  const tallies = load.status === 'ready' ? load.tallies : null;
 
   const status = useMemo(
     () => (data ? interviewStatus(settings.interviewDate, data.at, settings.dayStartHour) : null),
@@ -34,16 +35,14 @@ export default function ProgressScreen() {
       scheduledBefore: interviewStart === null ? null : reviewsScheduledBefore(data.cards, interviewStart),
     };
   }, [data, lookup, interviewStart]);
-  const stats = useMemo(
-    () =>
-      data
-        ? { reviews: reviewStatistics(data.tallies, data.at, settings.dayStartHour), forecast: dueForecast(data.cards, data.at, settings.dayStartHour, 30) }
-        : null,
-    [data, settings.dayStartHour],
+  const forecast = useMemo(() => (data ? dueForecast(data.cards, data.at, settings.dayStartHour, 30) : null), [data, settings.dayStartHour]);
+  const reviews = useMemo(
+    () => (data && tallies ? reviewStatistics(tallies, data.at, settings.dayStartHour) : null),
+    [data, tallies, settings.dayStartHour],
   );
 
   if (load.status === 'failed') return <p role="alert" className="alert">{load.message}</p>;
-  if (!data || !mastery || !stats || !status) return <p role="status">Computing your progress…</p>;
+  if (!data || !mastery || !forecast || !status) return <p role="status">Computing your progress…</p>;
 
   const { now } = mastery;
   const technologies = [...now.technologies].sort((a, b) => technologyOrder(a.key, b.key));
@@ -54,8 +53,8 @@ export default function ProgressScreen() {
       <dl className="summary" aria-label="Overview">
         <div><dt>Mastery</dt><dd>{formatPercent(now.overall.mastery)}</dd></div>
         <div><dt>Coverage</dt><dd>{formatPercent(now.overall.coverage)}</dd></div>
-        <div><dt>Current streak</dt><dd>{streakText(stats.reviews.streaks.current, stats.reviews.streaks.currentMayBeLonger)}</dd></div>
-        <div><dt>Due today</dt><dd>{stats.forecast[0]?.due ?? 0}</dd></div>
+        <div><dt>Current streak</dt><dd>{reviews ? streakText(reviews.streaks.current, reviews.streaks.currentMayBeLonger) : '…'}</dd></div>
+        <div><dt>Due today</dt><dd>{forecast[0]?.due ?? 0}</dd></div>
       </dl>
       <p className="muted">
         Mastery is how much you would recall right now: the average chance of recalling each active card (a card you have
@@ -83,7 +82,7 @@ export default function ProgressScreen() {
         ))}
       </section>
 
-      <Statistics reviews={stats.reviews} forecast={stats.forecast} counts={now.overall.counts} />
+      <Statistics reviews={reviews} forecast={forecast} counts={now.overall.counts} />
     </section>
   );
 }
@@ -164,18 +163,43 @@ function retentionText(r: Retention): string {
   return r.share === null ? '—' : formatPercent(r.share);
 }
 
-function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
+function Statistics(props: { reviews: ReviewStatistics | null; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
   const { reviews, forecast, counts } = props;
-  const busiest = reviews.days.reduce<{ key: string; count: number } | null>((best, d) => (d.count > (best?.count ?? 0) ? d : best), null);
   const due7 = forecast.slice(0, 7).reduce((s, d) => s + d.due, 0);
   const due30 = forecast.reduce((s, d) => s + d.due, 0);
+  return (
+    <section aria-labelledby="stats-heading" className="stack progress-panel">
+      <h2 id="stats-heading">Statistics</h2>
+      <h3>Due in the next 30 days</h3>
+      <DailyBarChart
+        bars={forecast.map((d) => ({ key: d.key, value: d.due }))}
+        firstLabel="Today"
+        caption={`${forecast[0]?.due ?? 0} due today (overdue included), ${due7} in the next 7 days, ${due30} in the next 30 days.`}
+        tableCaption="Cards due per day"
+        valueHeading="Cards due"
+        format={(n) => String(n)}
+      />
+
+      <h3>Cards by state</h3>
+      <dl className="summary">
+        <div><dt>New</dt><dd>{counts.new}</dd></div>
+        <div><dt>Learning</dt><dd>{counts.learning}</dd></div>
+        <div><dt>Review</dt><dd>{counts.review}</dd></div>
+        <div><dt>Suspended</dt><dd>{counts.suspended}</dd></div>
+      </dl>
+
+      {reviews ? <ReviewHistory reviews={reviews} /> : <p role="status">Counting your reviews of the last 12 months…</p>}
+    </section>
+  );
+}
+
+function ReviewHistory({ reviews }: { reviews: ReviewStatistics }) {
+  const busiest = reviews.days.reduce<{ key: string; count: number } | null>((best, d) => (d.count > (best?.count ?? 0) ? d : best), null);
   const totalTime = reviews.timePerDay.reduce((s, d) => s + d.durationMs, 0);
   const daysWithTime = reviews.timePerDay.filter((d) => d.durationMs > 0).length;
   const { streaks, grades } = reviews;
   return (
-    <section aria-labelledby="stats-heading" className="stack progress-panel">
-      <h2 id="stats-heading">Statistics</h2>
-
+    <>
       <h3>Reviews over the last 12 months</h3>
       <dl className="summary">
         <div><dt>Current streak</dt><dd>{streakText(streaks.current, streaks.currentMayBeLonger)}</dd></div>
@@ -189,16 +213,6 @@ function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string;
               `Busiest day: ${formatDateKey(busiest!.key)} with ${busiest!.count}.`
             : 'No reviews in the last 365 days yet.'
         }
-      />
-
-      <h3>Due in the next 30 days</h3>
-      <DailyBarChart
-        bars={forecast.map((d) => ({ key: d.key, value: d.due }))}
-        firstLabel="Today"
-        caption={`${forecast[0]?.due ?? 0} due today (overdue included), ${due7} in the next 7 days, ${due30} in the next 30 days.`}
-        tableCaption="Cards due per day"
-        valueHeading="Cards due"
-        format={(n) => String(n)}
       />
 
       <h3>True retention</h3>
@@ -225,14 +239,6 @@ function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string;
         format={formatDuration}
       />
 
-      <h3>Cards by state</h3>
-      <dl className="summary">
-        <div><dt>New</dt><dd>{counts.new}</dd></div>
-        <div><dt>Learning</dt><dd>{counts.learning}</dd></div>
-        <div><dt>Review</dt><dd>{counts.review}</dd></div>
-        <div><dt>Suspended</dt><dd>{counts.suspended}</dd></div>
-      </dl>
-
       <h3>Grades, last 365 days</h3>
       {grades.total > 0 && (
         <StackedBar segments={RATINGS.map((r) => ({ label: RATING_NAMES[r], share: grades.shares[r - 1]!, className: `seg-${r}` }))} />
@@ -252,6 +258,6 @@ function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string;
           ))}
         </tbody>
       </table>
-    </section>
+    </>
   );
 }

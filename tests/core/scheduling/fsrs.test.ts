@@ -99,8 +99,17 @@ describe('scheduling wraps FSRS faithfully', () => {
       { rating: 3 as Rating, reviewedAt: T0 + 5 * DAY + 600_000, config: encodeConfig(strict) },
     ];
     let live = newMemory(T0);
-    for (const s of steps) live = grade(live, s.rating, s.reviewedAt, decodeConfig(s.config));
+    for (const s of steps) live = grade(live, s.rating, s.reviewedAt, decodeConfig(s.config)!);
     expect(replay(newMemory(T0), steps)).toEqual(live);
+  });
+
+  it('reads back every schedule it writes, and refuses damaged ones', () => {
+    const withDate = scheduleConfigFrom({ ...DEFAULT_SETTINGS, interviewDate: '2026-03-08' }, T0);
+    expect(decodeConfig(encodeConfig(withDate))).toEqual(withDate);
+    expect(decodeConfig(encodeConfig(config))).toEqual(config);
+    for (const bad of ['', '0.9|365', 'x|365|1m|10m|', '0.9|0|1m|10m|', '0.9|365|1q|10m|', '0.9|365|1m|10m|abc', '0.9|365|1m|10m|5~9']) {
+      expect(decodeConfig(bad), bad).toBeNull();
+    }
   });
 
   it('formats intervals the way the grade buttons show them', () => {

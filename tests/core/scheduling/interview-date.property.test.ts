@@ -101,13 +101,10 @@ describe('scheduling with an interview date (property)', () => {
 });
 
 describe('scheduling with an interview date across a daylight-saving change', () => {
-  // Known gap in applyDueCap (src/core/scheduling/fsrs.ts), reported rather than fixed here:
-  // it takes "the day before" as the interview day start minus 24 hours. When that study day
-  // is 23 hours long (clocks go forward), a grade in the hour before it begins is not capped.
-  // New York, interview Sunday 8 March 2026, study days from 04:00: the day before starts
-  // Saturday 04:00 EST, 23 hours before; at Saturday 03:30 the cap is skipped and an Easy
-  // sends the card to July. When fsrs.ts is fixed this test fails: turn it into a plain `it`.
-  it.fails('brings a card back before the interview when graded in the hour before a 23-hour day before it', () => {
+  // "The day before" is a calendar day: when clocks go forward it is 23 hours long. New York,
+  // interview Sunday 8 March 2026, study days from 04:00: the day before starts Saturday 04:00,
+  // 23 hours before the interview day; a grade at Saturday 03:30 must still be capped.
+  it('brings a card back before the interview when graded in the hour before a 23-hour day before it', () => {
     const settings: Settings = { ...DEFAULT_SETTINGS, dayStartHour: 4, interviewDate: '2026-03-08' };
     const interviewStart = dateKeyToDayStart('2026-03-08', 4);
     const dayBeforeStart = dateKeyToDayStart('2026-03-07', 4);
