@@ -1,7 +1,8 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import { useServices, useSettings } from './app-context.tsx';
+import { useQuestions } from './questions.ts';
 import { formatPercent } from './format.ts';
 import { loadAllCards, loadRecentDailyCounts } from '../db/stats-repo.ts';
 import { masteryReport, type QuestionLookup } from '../core/mastery/mastery.ts';
@@ -15,8 +16,17 @@ const SHORT_LABELS: Record<string, string> = { python: 'Python', ml: 'ML', llm: 
  * e.g. "Python 42% · ML 10% · LLMs 0% — 3-day streak", linking to Progress.
  */
 export function TodayProgress() {
-  const { db, bank, now } = useServices();
-  const { settings, loaded } = useSettings();
+  const { db, now } = useServices();
+  const { byId } = useQuestions();
+  const { settings, loaded: settingsLoaded } = useSettings();
+  // Reading every card is the costly part on a big collection: wait until the counts
+  // and "Start review" are on screen and the browser is idle.
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    const whenIdle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 50));
+    whenIdle(() => setIdle(true));
+  }, []);
+  const loaded = settingsLoaded && idle;
   const dayStartHour = settings.dayStartHour;
   const data = useLiveQuery(async () => {
     if (!loaded) return undefined;
@@ -24,7 +34,7 @@ export function TodayProgress() {
     const [cards, counts] = await Promise.all([loadAllCards(db), loadRecentDailyCounts(db, at, dayStartHour)]);
     return { at, cards, counts };
   }, [db, now, loaded, dayStartHour]);
-  const lookup: QuestionLookup = useCallback((id) => bank.byId.get(id), [bank]);
+  const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
 
   const line = useMemo(() => {
     if (!data) return null;

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import { useQuestions } from '../../ui/questions.ts';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { formatDuration, formatPercent } from '../../ui/format.ts';
 import { masteryReports, type GroupMastery, type QuestionLookup, type TopicMastery } from '../../core/mastery/mastery.ts';
@@ -13,11 +14,11 @@ import { CalendarHeatmap, DailyBarChart, StackedBar, formatDateKey } from './cha
 import { drillPath, levelLabel, levelOrder, libraryPath, technologyLabel, technologyOrder } from './links.ts';
 
 export default function ProgressScreen() {
-  const { bank } = useServices();
+  const { byId } = useQuestions();
   const { settings, loaded } = useSettings();
   const load = useProgressData(settings.dayStartHour, loaded);
   // Grouping goes through a lookup, so the learner's own questions can join the bank's.
-  const lookup: QuestionLookup = useCallback((id) => bank.byId.get(id), [bank]);
+  const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
   const data = load.status === 'ready' ? load.data : null;
   const tallies = load.status === 'ready' ? load.tallies : null;
 
