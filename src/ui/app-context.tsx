@@ -1,4 +1,4 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { RehearseDb } from '../db/database.ts';
 import type { Bank } from '../db/bank.ts';
@@ -28,5 +28,11 @@ export function useServices(): Services {
 export function useSettings(): { settings: Settings; problems: string[]; loaded: boolean } {
   const { db } = useServices();
   const result = useLiveQuery(() => loadSettings(db), [db]);
-  return result ? { ...result, loaded: true } : { settings: DEFAULT_SETTINGS, problems: [], loaded: false };
+  // The settings table also holds metadata that changes often: keep the same object
+  // while the settings themselves are unchanged, so screens do not redo work.
+  const key = result ? JSON.stringify(result) : '';
+  return useMemo(
+    () => (result ? { ...result, loaded: true } : { settings: DEFAULT_SETTINGS, problems: [], loaded: false }),
+    [key], // eslint-disable-line react-hooks/exhaustive-deps
+  );
 }

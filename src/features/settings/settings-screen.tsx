@@ -41,9 +41,12 @@ export default function SettingsScreen() {
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
 
+  // Reset the form only when the stored settings really change (other rows of the same
+  // table, such as metadata, change often and must not wipe what the learner is typing).
+  const storedKey = JSON.stringify(settings);
   useEffect(() => {
     if (loaded) setDraft(toDraft(settings));
-  }, [loaded, settings]);
+  }, [loaded, storedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const field = (key: keyof Draft) => ({
     value: draft[key] as string,
