@@ -25,6 +25,8 @@ interface BenchProbes {
   trace: IdbTraceEntry[] | null;
   markKeyboardGrades: boolean;
   coldStart: Promise<Timing> | null;
+  /** First times (performance.now) of intermediate states that conditions record, by name; reset by arm. */
+  firsts: Record<string, number>;
 }
 
 declare global {
@@ -50,9 +52,11 @@ export function installBenchProbes(): void {
     trace: null,
     markKeyboardGrades: false,
     coldStart: null,
+    firsts: {},
     arm(conditionSource, timeoutMs) {
       const condition = (0, eval)(`(${conditionSource})`) as () => boolean;
       bench.inputAt = 0;
+      bench.firsts = {};
       bench.armed = true;
       bench.result = watch(condition, timeoutMs, conditionSource);
     },
@@ -162,6 +166,12 @@ export function installBenchProbes(): void {
         return { inputAt: 0, readyAt: at, frameAt: at };
       });
     } else {
+      // Today's second wave (the mastery/streak line, read when the browser is idle), when present.
+      watch(() => !!document.querySelector('.today-progress'), 120_000, 'today-progress')
+        .then((t) => {
+          bench.firsts.todayProgress = t.frameAt;
+        })
+        .catch(() => undefined);
       bench.coldStart = watch(
         () =>
           !!document.querySelector('dl.counts dd') &&
@@ -182,7 +192,17 @@ export const CONDITIONS = {
   todayReady: `() => !!document.querySelector('dl.counts dd') && [...document.querySelectorAll('a')].some((a) => a.textContent === 'Start review')`,
   showAnswer: `() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Show answer')`,
   gradeButtons: `() => !!document.querySelector('.grades button')`,
-  progressReady: `() => document.querySelectorAll('table.mastery').length >= 3`,
+  /**
+   * Progress: ready = heading and a table shown, no "Computing your progress…"; complete = no
+   * loading status left (e.g. the review history). Ready's time goes to firsts.ready.
+   */
+  progressComplete: `() => {
+    const main = document.querySelector('main');
+    const ready = !!document.querySelector('#progress-heading') && !!main?.querySelector('table') && !/Computing your progress/.test(main?.textContent ?? '');
+    if (ready && !window.__bench.firsts.ready) window.__bench.firsts.ready = performance.now();
+    return ready && ![...main.querySelectorAll('[role=status]')].some((e) => e.textContent.trim().endsWith('…'));
+  }`,
+  todaySettled: `() => !!document.querySelector('dl.counts dd') && !!document.querySelector('.today-progress')`,
   libraryCount: (count: number) =>
     `() => document.querySelector('.actions p[role=status]')?.textContent === ${JSON.stringify(`${count} question${count === 1 ? '' : 's'}`)}`,
   /** After typing: the box holds `value`, a search ran ('Searching…') and its count is shown. */
@@ -196,7 +216,8 @@ export const CONDITIONS = {
       return searched && /^\\d+ questions?$/.test(text);
     };
   })()`,
-  backupSaved: `() => /^Backup saved as/.test(document.querySelector('.backup-notice')?.textContent ?? '')`,
+  /** The export finished: its notice, or an alert saying why not. */
+  backupSaved: `() => /^Backup saved as/.test(document.querySelector('.backup-notice')?.textContent ?? '') || !!document.querySelector('.backup-section [role=alert]')`,
   backupPreview: `() => !!document.querySelector('#backup-preview-heading') || !!document.querySelector('.backup-section [role=alert]')`,
   importDone: `() => /^(Merged|This device now holds)/.test(document.querySelector('.backup-notice')?.textContent ?? '') || !!document.querySelector('.backup-section [role=alert]')`,
 } as const;
@@ -205,12 +226,19 @@ export const CONDITIONS = {
  * Arms a condition, performs the action (a click or key press from Playwright), and
  * returns input → next frame after the DOM showed the result, in ms.
  */
-export async function timeInteraction(page: Page, condition: string, action: () => Promise<unknown>, timeoutMs = 120_000): Promise<Timing & { ms: number }> {
+export async function timeInteraction(
+  page: Page,
+  condition: string,
+  action: () => Promise<unknown>,
+  timeoutMs = 120_000,
+): Promise<Timing & { ms: number; firsts: Record<string, number> }> {
   await page.evaluate(([source, timeout]) => window.__bench.arm(source, timeout), [condition, timeoutMs] as const);
   await action();
-  const timing = await page.evaluate(() => window.__bench.result!);
+  const timing = await page.evaluate(async () => ({ ...(await window.__bench.result!), firsts: window.__bench.firsts }));
   if (!timing.inputAt) throw new Error(`no input event was seen for ${condition}`);
-  return { ...timing, ms: timing.frameAt - timing.inputAt };
+  // Intermediate states, as ms since the input.
+  const firsts = Object.fromEntries(Object.entries(timing.firsts).map(([k, v]) => [k, v - timing.inputAt]));
+  return { ...timing, firsts, ms: timing.frameAt - timing.inputAt };
 }
 
 export async function startTrace(page: Page): Promise<void> {

@@ -91,6 +91,12 @@ async function clickNav(page: Page, name: string, ready: string): Promise<void> 
   await waitFor(page, ready);
 }
 
+/** Today's deferred work (the progress line) done and the main thread idle: a learner's click lands here. */
+async function settleToday(page: Page): Promise<void> {
+  await waitFor(page, CONDITIONS.todaySettled, 120_000).catch(() => undefined);
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5_000 })));
+}
+
 function navLink(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
@@ -173,6 +179,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
 
   await phase('cold start → Today interactive', async () => {
     const cold: number[] = [];
+    const complete: number[] = [];
     const floor: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const blank = await context.newPage();
@@ -187,6 +194,11 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
       const timing = await app.evaluate(() => window.__bench.coldStart);
       if (!timing) throw new Error('the cold-start probe did not run');
       cold.push(timing.frameAt);
+      const line = await app
+        .waitForFunction(() => window.__bench.firsts.todayProgress, undefined, { timeout: 120_000 })
+        .then(async (handle) => (await handle.jsonValue()) ?? Number.NaN)
+        .catch(() => Number.NaN);
+      complete.push(line);
       await app.close();
     }
     // One more start, traced and not counted: the IndexedDB work between launch and Today.
@@ -196,6 +208,9 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     evidence.push(`Cold start reads: ${summariseTrace(await stopTrace(page), 6)}.`);
     chromium = await chromiumVersion(page);
     rows.push({ measure: 'cold start → Today interactive', value: median(cold), runs: RUNS, floor: median(floor), target: '≤ 1,000 ms' });
+    if (complete.some(Number.isFinite)) {
+      rows.push({ measure: '  → Today complete (progress line)', value: median(complete.filter(Number.isFinite)), runs: complete.filter(Number.isFinite).length, floor: median(floor), target: '—' });
+    }
     heap.Today = await heapAfterGc(page);
   });
 
@@ -203,6 +218,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     const times: number[] = [];
     let trace: IdbTraceEntry[] = [];
     for (let run = 0; run < RUNS; run++) {
+      await settleToday(page);
       if (run === RUNS - 1) await startTrace(page);
       const t = await timeInteraction(page, CONDITIONS.showAnswer, () => page.getByRole('link', { name: 'Start review' }).click(), LONG);
       times.push(t.ms);
@@ -270,6 +286,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
 
   await phase('Library', async () => {
     await clickNav(page, 'Today', CONDITIONS.todayReady);
+    await settleToday(page);
     await startTrace(page);
     const open = await mainThread(page, () =>
       timeInteraction(page, CONDITIONS.libraryCount(totalQuestions), () => navLink(page, 'Library').click(), LONG),
@@ -319,19 +336,24 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   await phase('Progress render', async () => {
     await page.goto(`${url}/`);
     await waitFor(page, CONDITIONS.todayReady);
-    const times: number[] = [];
+    const ready: number[] = [];
+    const complete: number[] = [];
     let trace: IdbTraceEntry[] = [];
     for (let run = 0; run < RUNS; run++) {
+      await settleToday(page);
       if (run === 0) await startTrace(page);
-      const t = await timeInteraction(page, CONDITIONS.progressReady, () => navLink(page, 'Progress').click(), LONG);
-      times.push(t.ms);
+      const t = await timeInteraction(page, CONDITIONS.progressComplete, () => navLink(page, 'Progress').click(), LONG);
+      ready.push(t.firsts.ready ?? t.ms);
+      complete.push(t.ms);
+      log(`Progress #${run + 1}: ready ${Math.round(t.firsts.ready ?? t.ms)} ms, complete ${Math.round(t.ms)} ms`);
       if (run === 0) trace = await stopTrace(page);
       if (run < RUNS - 1) await clickNav(page, 'Today', CONDITIONS.todayReady);
     }
     heap.Progress = await heapAfterGc(page);
     const floor = await page.evaluate(floorGetAll, { store: 'cards', runs: RUNS });
-    rows.push({ measure: 'Progress render', value: median(times), runs: RUNS, floor: median(floor.ms), target: '≤ 300 ms' });
-    evidence.push(`Progress reads: ${summariseTrace(trace)}.`);
+    rows.push({ measure: 'Progress render (first tables shown)', value: median(ready), runs: RUNS, floor: median(floor.ms), target: '≤ 300 ms' });
+    rows.push({ measure: '  → Progress complete (no pending status)', value: median(complete), runs: RUNS, floor: median(floor.ms), target: '—' });
+    evidence.push(`Progress reads (first visit): ${summariseTrace(trace, 6)}; per run ready/complete: ${ready.map((r, i) => `${n(Math.round(r))}/${n(Math.round(complete[i]!))}`).join(', ')} ms.`);
   });
 
   for (const screen of ['Today', 'Library', 'Progress']) {
@@ -343,6 +365,8 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     await clickNav(page, 'Settings', `() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Export backup' && !b.disabled)`);
     const downloadEvent = page.waitForEvent('download', { timeout: LONG });
     const exported = await timeInteraction(page, CONDITIONS.backupSaved, () => page.getByRole('button', { name: 'Export backup' }).click(), LONG);
+    const failed = await page.locator('.backup-section [role=alert]').textContent({ timeout: 1_000 }).catch(() => null);
+    if (failed) throw new Error(`export failed: ${failed.trim()}`);
     const download = await downloadEvent;
     const file = await download.path();
     const size = statSync(file).size;

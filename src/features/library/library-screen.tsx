@@ -25,18 +25,8 @@ export default function LibraryScreen() {
     () => [...new Set(questions.filter((q) => !selection.technology || q.technology === selection.technology).map((q) => q.topic))].sort(),
     [questions, selection.technology],
   );
-  const cards = useLiveQuery(() => db.cards.toArray(), [db]);
   const flags = useLiveQuery(() => db.flags.toArray(), [db]);
   const flagged = useMemo(() => new Set((flags ?? []).map((f) => f.questionId)), [flags]);
-  const cardsByQuestion = useMemo(() => {
-    const map = new Map<string, CardRow[]>();
-    for (const card of cards ?? []) {
-      const list = map.get(card.questionId);
-      if (list) list.push(card);
-      else map.set(card.questionId, [card]);
-    }
-    return map;
-  }, [cards]);
 
   // Full texts (a separate chunk) are only needed once the learner searches.
   const full = useFullQuestions(!!selection.q);
@@ -49,6 +39,26 @@ export default function LibraryScreen() {
       isOwn: (q) => q.source === 'own',
     }).map((question) => ({ question, terms: terms.get(question.id) ?? [] }));
   }, [questions, selection, hits, flagged]);
+
+  // Only a page of rows is drawn (and only their cards read), so a collection of tens of
+  // thousands of own questions stays as quick as the bank alone.
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  useEffect(() => setLimit(PAGE_SIZE), [params]);
+  const visible = useMemo(() => results.slice(0, limit), [results, limit]);
+  const visibleKey = visible.map((r) => r.question.id).join('\n');
+  const cards = useLiveQuery(
+    () => db.cards.where('questionId').anyOf(visible.map((r) => r.question.id)).toArray(),
+    [db, visibleKey],
+  );
+  const cardsByQuestion = useMemo(() => {
+    const map = new Map<string, CardRow[]>();
+    for (const card of cards ?? []) {
+      const list = map.get(card.questionId);
+      if (list) list.push(card);
+      else map.set(card.questionId, [card]);
+    }
+    return map;
+  }, [cards]);
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -140,7 +150,7 @@ export default function LibraryScreen() {
         )}
       </div>
       <ul className="results">
-        {results.map(({ question, terms }) => (
+        {visible.map(({ question, terms }) => (
           <li key={question.id}>
             <Link className="result-link" to={`/library/${question.id}`}>
               <Highlight text={question.title} terms={terms} />
@@ -158,11 +168,17 @@ export default function LibraryScreen() {
           </li>
         ))}
       </ul>
+      {results.length > visible.length && (
+        <button type="button" onClick={() => setLimit(limit + PAGE_SIZE)}>
+          Show {Math.min(PAGE_SIZE, results.length - visible.length)} more of {results.length - visible.length}
+        </button>
+      )}
       {results.length === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
     </section>
   );
 }
 
+const PAGE_SIZE = 100;
 const TECH_ORDER = ['python', 'ml', 'llm'];
 const LEVEL_ORDER = ['beginner', 'intermediate', 'advanced'];
 /** Browsing order without a query: technology, then level, then difficulty. */
