@@ -302,7 +302,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
 
     const steps: [string, number][] = [['ml', counts.ml!], ['python', counts.python!], ['llm', counts.llm!], ['', totalQuestions], ['ml', counts.ml!]];
     const filterSpent: MainThread[] = [];
-    const filter = await samples('Library filter', RUNS, 60_000, async (i) => {
+    const filter = await samples('Library filter', RUNS, 30_000, async (i) => {
       const [value, expected] = steps[i]!;
       const { result, spent } = await mainThread(page, () =>
         timeInteraction(page, CONDITIONS.libraryCount(expected), () => page.getByLabel('Technology').selectOption(value), LONG),
@@ -317,7 +317,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     await waitFor(page, CONDITIONS.libraryCount(totalQuestions));
     await page.getByLabel('Search questions').click();
     const keySpent: MainThread[] = [];
-    const keys = await samples('Library keystroke', TYPED_QUERY.length, 90_000, async (i) => {
+    const keys = await samples('Library keystroke', TYPED_QUERY.length, 30_000, async (i) => {
       const { result, spent } = await mainThread(page, () =>
         timeInteraction(page, CONDITIONS.searchDone(TYPED_QUERY.slice(0, i + 1)), () => page.keyboard.type(TYPED_QUERY[i]!), LONG),
       );

@@ -1,24 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { forbidOtherOrigins, launchBrowser, readReviewLog, serveBuild } from './browser.ts';
+import { forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { backupText } from '../core/backup/backup-fixtures.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 /** Every row of every store, straight from IndexedDB: to prove nothing changed. */
 function dumpDatabase(page: Page): Promise<Record<string, unknown[]>> {
@@ -63,16 +51,16 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 }
 
 async function newDevice(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page; offenders: string[] }> {
-  const context = await browser.newContext({
+  const context = await served.browser().newContext({
     serviceWorkers: 'block',
     acceptDownloads: true,
     viewport: { width: 375, height: 740 },
     colorScheme: options.colorScheme ?? 'light',
   });
   const offenders: string[] = [];
-  forbidOtherOrigins(context, url, offenders);
+  forbidOtherOrigins(context, served.url(), offenders);
   const page = await context.newPage();
-  await page.goto(url);
+  await page.goto(served.url());
   await page.getByRole('heading', { name: 'Today' }).waitFor();
   return { context, page, offenders };
 }

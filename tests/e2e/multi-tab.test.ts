@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launchBrowser, serveBuild } from './browser.ts';
+import { useServedBuild } from './browser.ts';
 import { replay, type MemoryState } from '../../src/core/scheduling/fsrs.ts';
 import type { CardRow, ReviewRow } from '../../src/db/database.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let url: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, url } = await serveBuild());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = useServedBuild();
 
 function readStore<T>(page: Page, store: string): Promise<T[]> {
   return page.evaluate(
@@ -51,13 +39,13 @@ async function grade(page: Page, name: RegExp): Promise<void> {
 
 describe('two tabs reviewing the same card', () => {
   it('keeps both grades exactly once, and the stored card equals a replay of its log', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await served.browser().newContext({ serviceWorkers: 'block' });
     const first = await context.newPage();
-    await first.goto(url);
+    await first.goto(served.url());
     await first.getByRole('heading', { name: 'Today' }).waitFor();
     const second = await context.newPage();
-    await second.goto(`${url}/review`);
-    await first.goto(`${url}/review`);
+    await second.goto(`${served.url()}/review`);
+    await first.goto(`${served.url()}/review`);
     await first.getByRole('button', { name: 'Show answer' }).waitFor();
     await second.getByRole('button', { name: 'Show answer' }).waitFor();
     const prompt = await first.getByRole('heading', { level: 1 }).textContent();

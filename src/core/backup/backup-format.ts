@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
-import { DIFFICULTY_BY_LEVEL, QuestionSchema, type Level } from '../bank/question.ts';
+import { DIFFICULTY_BY_LEVEL, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
 import { SettingsSchema } from '../settings.ts';
 import { decodeConfig } from '../scheduling/fsrs.ts';
 
@@ -153,17 +153,10 @@ export const FlagSchema = v.object({ questionId: id, flaggedAt: time }, 'must be
 /** An own question: the bank's fields and their difficulty-for-level rule, plus edit times. */
 export const CustomQuestionSchema = v.pipe(
   v.object({ ...QuestionSchema.pipe[0].entries, createdAt: time, updatedAt: time }, 'must be an object'),
-  v.check(
-    (q) => {
-      const [low, high] = DIFFICULTY_BY_LEVEL[q.level];
-      return q.difficulty >= low && q.difficulty <= high;
-    },
-    (issue) => {
-      const q = issue.input as { level: Level };
-      const [low, high] = DIFFICULTY_BY_LEVEL[q.level];
-      return `has difficulty outside ${low}–${high}, the range for level ${q.level}`;
-    },
-  ),
+  v.check((q) => difficultyFitsLevel(q), (issue) => {
+    const [low, high] = DIFFICULTY_BY_LEVEL[(issue.input as { level: Level }).level];
+    return `has difficulty outside ${low}–${high}, the range for level ${(issue.input as { level: Level }).level}`;
+  }),
 );
 
 const list = <T extends v.GenericSchema>(row: T) => v.array(row, 'must be a list');

@@ -39,6 +39,17 @@ const listOf = (field: string, min: number, max: number) =>
     v.maxLength(max, `${field} allows at most ${max} items`),
   );
 
+/** True when a question's difficulty lies in its level's band. */
+export function difficultyFitsLevel(q: { level: Level; difficulty: number }): boolean {
+  const [low, high] = DIFFICULTY_BY_LEVEL[q.level];
+  return q.difficulty >= low && q.difficulty <= high;
+}
+
+export function difficultyBandMessage(level: Level): string {
+  const [low, high] = DIFFICULTY_BY_LEVEL[level];
+  return `difficulty must be between ${low} and ${high} for level ${level}`;
+}
+
 export const QuestionSchema = v.pipe(
   v.object({
     id: v.pipe(
@@ -68,17 +79,7 @@ export const QuestionSchema = v.pipe(
     productionScenario: nonEmptyText('Production scenario'),
     followUps: listOf('Follow-up questions', 2, 8),
   }),
-  v.check(
-    (q) => {
-      const [low, high] = DIFFICULTY_BY_LEVEL[q.level];
-      return q.difficulty >= low && q.difficulty <= high;
-    },
-    (issue) => {
-      const q = issue.input as { level: Level };
-      const [low, high] = DIFFICULTY_BY_LEVEL[q.level];
-      return `difficulty must be between ${low} and ${high} for level ${q.level}`;
-    },
-  ),
+  v.check((q) => difficultyFitsLevel(q), (issue) => difficultyBandMessage((issue.input as { level: Level }).level)),
 );
 
 export type Question = v.InferOutput<typeof QuestionSchema>;
