@@ -255,19 +255,24 @@ export async function stopTrace(page: Page): Promise<IdbTraceEntry[]> {
   });
 }
 
-/** The largest reads of a trace, e.g. "customQuestions.getAll 49,940 rows 412 ms". */
+/**
+ * The traced requests grouped by store/index and method, slowest first, each with its wall
+ * span (first start to last end: parallel requests are not added up), e.g.
+ * "customQuestions.getAll 49,940 rows 412 ms".
+ */
 export function summariseTrace(trace: IdbTraceEntry[], top = 4): string {
-  const merged = new Map<string, { rows: number; ms: number; calls: number }>();
+  const groups = new Map<string, { rows: number; start: number; end: number; calls: number }>();
   for (const entry of trace) {
-    const m = merged.get(entry.what) ?? { rows: 0, ms: 0, calls: 0 };
-    m.rows += entry.rows;
-    m.ms += Math.max(0, (entry.end || entry.start) - entry.start);
-    m.calls++;
-    merged.set(entry.what, m);
+    const g = groups.get(entry.what) ?? { rows: 0, start: entry.start, end: entry.start, calls: 0 };
+    g.rows += entry.rows;
+    g.start = Math.min(g.start, entry.start);
+    g.end = Math.max(g.end, entry.end || entry.start);
+    g.calls++;
+    groups.set(entry.what, g);
   }
-  return [...merged]
-    .sort((a, b) => b[1].ms - a[1].ms)
+  return [...groups]
+    .sort((a, b) => b[1].end - b[1].start - (a[1].end - a[1].start))
     .slice(0, top)
-    .map(([what, m]) => `${what}${m.calls > 1 ? ` ×${m.calls}` : ''} ${m.rows.toLocaleString('en')} rows ${Math.round(m.ms)} ms`)
+    .map(([what, g]) => `${what}${g.calls > 1 ? ` ×${g.calls}` : ''} ${g.rows.toLocaleString('en')} rows ${Math.round(g.end - g.start).toLocaleString('en')} ms`)
     .join('; ');
 }

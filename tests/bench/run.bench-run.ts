@@ -6,9 +6,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { ROOT } from '../e2e/browser.ts';
 import { generatedQuestion } from './generate.ts';
-import { bigCollection, chromiumVersion, heapAfterGc, seedProfile } from './chromium.ts';
+import { bigCollection, chromiumVersion, heapAfterGc, openProfile, seedProfile } from './chromium.ts';
 import { CONDITIONS, startTrace, stopTrace, summariseTrace, timeInteraction, type IdbTraceEntry } from './page-probes.ts';
-import { floorGetAll, floorGradeWrite, floorQueue } from './seed.ts';
+import { floorDailyReads, floorGetAll, floorGradeWrite, floorQueue } from './seed.ts';
 import { machineLine, median, megabytes, renderTable, type Row } from './report.ts';
 import { measureSearchInNode } from './search-node.ts';
 import { trimBackupReviews } from './backup-file.ts';
@@ -32,6 +32,9 @@ const NODE_QUERIES = ['gradient desc', 'attention cache', 'closure scope', 'prec
 const MAX_BACKUP_BYTES = 256 * 1024 * 1024; // src/core/backup/backup-format.ts
 const DAY = 86_400_000;
 const LONG = 600_000;
+/** Slow screens are given this long, then reported as "> cap" (keeps the bench near ten minutes). */
+const TODAY_COMPLETE_CAP = 90_000;
+const PROGRESS_CAP = 150_000;
 
 const DATA_DIR = join(ROOT, 'data');
 const bankByTechnology = Object.fromEntries(
@@ -158,8 +161,15 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   const big = await bigCollection({ ownQuestions: OWN_QUESTIONS, reviews: TOTAL_REVIEWS });
   phaseSeconds.push(`collection ${((Date.now() - seedStarted) / 1000).toFixed(0)} s`);
   server = big.server;
-  const { url, context } = big;
+  const { url } = big;
+  let context = big.context;
   contexts.push(context);
+  /** A fresh browser on the same profile: IndexedDB opens its files again, as after a restart. */
+  const relaunch = async () => {
+    await context.close();
+    context = await openProfile(big.runDir);
+    contexts.push(context);
+  };
   tempDirs.push(big.runDir);
   const seeded = big.summary;
   expect(seeded.cards).toBe(TOTAL_CARDS);
@@ -178,69 +188,81 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   const heap: Record<string, number> = {};
 
   await phase('cold start → Today interactive', async () => {
+    // Each start in a freshly launched browser: closing a tab makes Chromium's IndexedDB run
+    // its close-time housekeeping, which would hold up the next open by seconds.
     const cold: number[] = [];
     const floor: number[] = [];
     for (let run = 0; run < RUNS; run++) {
+      await relaunch();
       const blank = await context.newPage();
       await blank.goto(`${url}/robots.txt#bench-cold`, { waitUntil: 'commit' });
       const blankTiming = await blank.evaluate(() => window.__bench.coldStart);
       if (!blankTiming) throw new Error('the cold-start floor probe did not run');
       floor.push(blankTiming.readyAt);
-      await blank.close();
 
+      await relaunch();
       const app = await context.newPage();
       await app.goto(`${url}/#bench-cold`, { waitUntil: 'commit' });
       const timing = await app.evaluate(() => window.__bench.coldStart);
       if (!timing) throw new Error('the cold-start probe did not run');
       cold.push(timing.frameAt);
       log(`cold start #${run + 1}: ${Math.round(timing.frameAt)} ms (floor ${Math.round(blankTiming.readyAt)} ms)`);
-      await app.close();
     }
     rows.push({ measure: 'cold start → Today interactive', value: median(cold), runs: RUNS, floor: median(floor), target: '≤ 1,000 ms' });
 
     // One more start, traced: the IndexedDB work before Today is interactive, and after it
-    // until Today's deferred line (mastery, streak) shows and the browser is idle again.
+    // until Today's deferred line (mastery, streak) shows.
+    await relaunch();
     page = await context.newPage();
     await page.goto(`${url}/#bench-cold-trace`, { waitUntil: 'commit' });
     const interactive = await page.evaluate(() => window.__bench.coldStart);
     const complete = await page
-      .waitForFunction(() => window.__bench.firsts.todayProgress, undefined, { timeout: LONG })
+      .waitForFunction(() => window.__bench.firsts.todayProgress, undefined, { timeout: TODAY_COMPLETE_CAP })
       .then(async (handle) => (await handle.jsonValue()) ?? Number.NaN)
       .catch(() => Number.NaN);
     const trace = await stopTrace(page);
-    const before = trace.filter((e) => e.start <= (interactive?.frameAt ?? 0));
-    const after = trace.filter((e) => e.start > (interactive?.frameAt ?? 0));
-    evidence.push(`Cold start reads until Today is interactive: ${summariseTrace(before, 6)}.`);
-    if (Number.isFinite(complete)) {
-      rows.push({ measure: '  → Today complete (progress line shown)', value: complete, runs: 1, floor: median(floor), target: '—' });
-      evidence.push(
-        `Today after interactive, until its progress line shows (${n(Math.round(complete))} ms after navigation): ` +
-          `${summariseTrace(after, 6)}; ${n(after.length)} IndexedDB requests.`,
-      );
-    }
-    await settleToday(page);
+    const split = interactive?.frameAt ?? 0;
+    evidence.push(`Cold start reads until Today is interactive: ${summariseTrace(trace.filter((e) => e.start <= split), 6)}.`);
+    evidence.push(
+      `Today after interactive, until its progress line shows: ${summariseTrace(trace.filter((e) => e.start > split), 6)}; ` +
+        `${n(trace.filter((e) => e.start > split).length)} IndexedDB requests.`,
+    );
+    rows.push({
+      measure: '  → Today complete (progress line shown)',
+      value: Number.isFinite(complete) ? complete : `> ${n(TODAY_COMPLETE_CAP)}`,
+      runs: 1,
+      floor: median(floor),
+      target: '—',
+    });
     chromium = await chromiumVersion(page);
+    await settleToday(page);
     heap.Today = await heapAfterGc(page);
   });
 
   await phase('Review start (today’s queue)', async () => {
-    let trace: IdbTraceEntry[] = [];
-    // From a settled Today (its deferred reads done), so the figure is the review screen's own.
-    const times = await samples('Start review', RUNS, 90_000, async (run) => {
-      if (run > 0) {
-        await clickNav(page, 'Today', CONDITIONS.todayReady);
-        await settleToday(page);
-      }
-      if (run === 0) await startTrace(page);
+    // From a settled Today (its deferred reads done), traced: the review screen's own cost.
+    await startTrace(page);
+    const settled = await timeInteraction(page, CONDITIONS.showAnswer, () => page.getByRole('link', { name: 'Start review' }).click(), LONG);
+    const trace = await stopTrace(page);
+    // As a learner does it: open the app and press Start review as soon as it shows.
+    const eager = await samples('Start review right after launch', RUNS, 60_000, async () => {
+      await page.goto(`${url}/`);
+      await waitFor(page, CONDITIONS.todayReady);
       const t = await timeInteraction(page, CONDITIONS.showAnswer, () => page.getByRole('link', { name: 'Start review' }).click(), LONG);
-      if (run === 0) trace = await stopTrace(page);
       return t.ms;
     });
-    const floor = await page.evaluate(floorQueue, { now: Date.now(), dayStartHour: 4, newRows: 40, runs: RUNS });
-    rows.push({ measure: 'Start review → first card shown', value: median(times), runs: times.length, floor: median(floor.ms), target: '—' });
+    // Into the review screen directly, so no deferred Today reads run under the grades that follow.
+    await page.goto(`${url}/review`);
+    await waitFor(page, CONDITIONS.showAnswer);
+    const floor = await page.evaluate(floorQueue, { now: Date.now(), dayStartHour: 4, newRows: 40, reviewRoom: 200, runs: RUNS });
+    rows.push({ measure: 'Start review → first card (Today settled)', value: settled.ms, runs: 1, floor: median(floor.ms), target: '—' });
+    rows.push({ measure: 'Start review → first card (right after launch)', value: median(eager), runs: eager.length, floor: median(floor.ms), target: '—' });
     const reads = span(trace, (w) => w.startsWith('cards[[bucket+due]]') || w.startsWith('reviews[reviewedAt]'));
     rows.push({ measure: '  today’s queue reads in it (traced)', value: reads, runs: 1, floor: median(floor.ms), target: '≤ 50 ms (queue)' });
-    evidence.push(`Review start reads: ${summariseTrace(trace, 6)}. The queue floor reads ${n(floor.rows)} rows.`);
+    evidence.push(
+      `Review start reads: ${summariseTrace(trace, 6)}. The queue floor reads ${n(floor.rows)} rows in ${Math.round(median(floor.ms))} ms; ` +
+        `reading only the day's room (200 most overdue) instead: ${median(floor.limitedMs).toFixed(1)} ms; counts instead of rows (for Today): ${median(floor.countedMs).toFixed(1)} ms.`,
+    );
   });
 
   await phase('grade → next card', async () => {
@@ -335,11 +357,11 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
       return result.ms;
     });
     const typed = TYPED_QUERY.slice(0, keys.length);
-    rows.push({ measure: `Library search per keystroke (${n(totalQuestions)} q.)`, value: median(keys), runs: keys.length, floor, target: '—' });
-    rows.push({ measure: '  slowest keystroke', value: Math.max(...keys), runs: 1, floor, target: '—' });
+    rows.push({ measure: `Library search: first keystroke (${n(totalQuestions)} q.)`, value: keys[0]!, runs: 1, floor, target: '—' });
+    rows.push({ measure: '  each later keystroke', value: keys.length > 1 ? median(keys.slice(1)) : null, runs: keys.length - 1, floor, target: '—' });
     evidence.push(
       `Library keystrokes "${typed}" at ${n(totalQuestions)} questions: ${keys.map((k) => n(Math.round(k))).join(', ')} ms; ` +
-        `slowest: ${describeSpent(keySpent[keys.indexOf(Math.max(...keys))]!)}.`,
+        `slowest: ${describeSpent(keySpent[keys.indexOf(Math.max(...keys))]!)}; median main-thread script per keystroke ${Math.round(median(keySpent.map((k) => k.script)))} ms.`,
     );
   });
 
@@ -348,27 +370,53 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   await phase('Progress render', async () => {
     // Between runs the learner is on Settings: a light screen (Today would start its own deferred reads).
     await clickNav(page, 'Settings', settingsReady);
-    let trace: IdbTraceEntry[] = [];
-    const complete: number[] = [];
-    const ready = await samples('Progress', RUNS, 60_000, async (run) => {
-      if (run > 0) await clickNav(page, 'Settings', settingsReady);
+    const floor = median((await page.evaluate(floorGetAll, { store: 'cards', runs: RUNS })).ms);
+    const visit = async (cap: number) => {
       await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5_000 })));
-      if (run === 0) await startTrace(page);
-      const t = await timeInteraction(page, CONDITIONS.progressComplete, () => navLink(page, 'Progress').click(), LONG);
-      if (run === 0) trace = await stopTrace(page);
-      complete.push(t.ms);
-      return t.firsts.ready ?? t.ms;
-    });
+      const t = await timeInteraction(page, CONDITIONS.progressComplete, () => navLink(page, 'Progress').click(), cap);
+      return { ready: t.firsts.ready ?? t.ms, complete: t.ms };
+    };
+    // First visit: nothing cached (the screen keeps day tallies of the review log once computed).
+    await startTrace(page);
+    const first = await visit(PROGRESS_CAP).catch(() => null);
+    const trace = await stopTrace(page);
+    evidence.push(`Progress reads (first visit): ${summariseTrace(trace, 6)}.`);
+    if (!first) {
+      const readyAt = await page.evaluate(() => window.__bench.firsts.ready ?? null);
+      rows.push({ measure: 'Progress first visit: first tables shown', value: readyAt === null ? `> ${n(PROGRESS_CAP)}` : readyAt, runs: 1, floor, target: '≤ 300 ms' });
+      rows.push({ measure: '  → complete (no pending status)', value: `> ${n(PROGRESS_CAP)}`, runs: 1, floor, target: '—' });
+      evidence.push(`Progress did not finish its first visit within ${n(PROGRESS_CAP)} ms; the page was reloaded to stop it.`);
+      await page.goto(`${url}/settings`);
+      await waitFor(page, settingsReady);
+      heap.Progress = Number.NaN;
+      return;
+    }
+    rows.push({ measure: 'Progress first visit: first tables shown', value: first.ready, runs: 1, floor, target: '≤ 300 ms' });
+    rows.push({ measure: '  → complete (no pending status)', value: first.complete, runs: 1, floor, target: '—' });
     heap.Progress = await heapAfterGc(page);
-    const floor = await page.evaluate(floorGetAll, { store: 'cards', runs: RUNS });
-    rows.push({ measure: 'Progress render (first tables shown)', value: median(ready), runs: ready.length, floor: median(floor.ms), target: '≤ 300 ms' });
-    rows.push({ measure: '  → Progress complete (no pending status)', value: median(complete), runs: complete.length, floor: median(floor.ms), target: '—' });
-    rows.push({ measure: '  → first visit complete (nothing cached yet)', value: complete[0]!, runs: 1, floor: median(floor.ms), target: '—' });
-    evidence.push(`Progress reads (first visit): ${summariseTrace(trace, 6)}; per run ready/complete: ${ready.map((r, i) => `${n(Math.round(r))}/${n(Math.round(complete[i]!))}`).join(', ')} ms.`);
+    const ready: number[] = [];
+    const complete = await samples('Progress again', RUNS, 60_000, async () => {
+      await clickNav(page, 'Settings', settingsReady);
+      const t = await visit(LONG);
+      ready.push(t.ready);
+      return t.complete;
+    });
+    rows.push({ measure: 'Progress later visits: first tables shown', value: median(ready), runs: ready.length, floor, target: '≤ 300 ms' });
+    rows.push({ measure: '  → complete (no pending status)', value: median(complete), runs: complete.length, floor, target: '—' });
+  });
+
+  await phase('review log reads per study day (raw IndexedDB)', async () => {
+    const daily = await page.evaluate(floorDailyReads, { now: Date.now(), dayStartHour: 4 });
+    evidence.push(
+      `Raw IndexedDB on the reviewedAt index: count() over the last 30 days (${n(daily.count30Entries)} entries) took ${n(Math.round(daily.count30Ms))} ms ` +
+        `(${n(Math.round(daily.count30Entries / (daily.count30Ms / 1000)))} entries/s, so a year of ${n(TOTAL_REVIEWS)} ≈ ${n(Math.round(TOTAL_REVIEWS / (daily.count30Entries / daily.count30Ms) / 1000))} s); ` +
+        `"any review that day?" for 365 days (openKeyCursor, first key) took ${n(Math.round(daily.exists365Ms))} ms (${daily.daysWithReviews} days with reviews).`,
+    );
   });
 
   for (const screen of ['Today', 'Library', 'Progress']) {
-    rows.push({ measure: `JS heap after GC: ${screen}`, value: heap[screen] === undefined ? null : megabytes(heap[screen]) });
+    const bytes = heap[screen];
+    rows.push({ measure: `JS heap after GC: ${screen}`, value: bytes === undefined || !Number.isFinite(bytes) ? null : megabytes(bytes) });
   }
 
   await phase('backup', async () => {
@@ -425,7 +473,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     const smallPage = await small.context.newPage();
     await smallPage.goto(`${url}/library`);
     await waitFor(smallPage, CONDITIONS.libraryCount(SEARCH_QUESTIONS + BANK_QUESTIONS));
-    // The worker indexes while the learner looks at the list; give it that moment.
+    // A learner looks at the list for a moment before typing.
     await smallPage.waitForTimeout(2_000);
     await smallPage.getByLabel('Search questions').click();
     const keySpent: MainThread[] = [];
@@ -437,10 +485,13 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
       return result.ms;
     });
     const slowest = keys.indexOf(Math.max(...keys));
-    evidence.push(`10k search, slowest keystroke ("${TYPED_QUERY.slice(0, slowest + 1)}"): ${describeSpent(keySpent[slowest]!)}.`);
+    evidence.push(
+      `10k search, slowest keystroke ("${TYPED_QUERY.slice(0, slowest + 1)}"): ${describeSpent(keySpent[slowest]!)}; ` +
+        `median main-thread script per keystroke ${Math.round(median(keySpent.map((k) => k.script)))} ms.`,
+    );
     const floor = median((await smallPage.evaluate(floorGetAll, { store: 'customQuestions', runs: RUNS })).ms);
-    rows.push({ measure: `search per keystroke, ${n(SEARCH_QUESTIONS)} q. (Chromium Library)`, value: median(keys), runs: keys.length, floor, target: '≤ 50 ms' });
-    rows.push({ measure: '  slowest keystroke', value: Math.max(...keys), runs: 1, floor, target: '≤ 50 ms' });
+    rows.push({ measure: `search, ${n(SEARCH_QUESTIONS)} q. (Chromium Library): first keystroke`, value: keys[0]!, runs: 1, floor, target: '≤ 50 ms' });
+    rows.push({ measure: '  each later keystroke', value: keys.length > 1 ? median(keys.slice(1)) : null, runs: keys.length - 1, floor, target: '≤ 50 ms' });
     evidence.push(`Library keystrokes "${TYPED_QUERY}" at ${n(SEARCH_QUESTIONS + BANK_QUESTIONS)} questions: ${keys.map((k) => Math.round(k)).join(', ')} ms.`);
     await small.context.close();
   });

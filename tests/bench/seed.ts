@@ -178,7 +178,14 @@ export async function seedInPage(plan: SeedPlan): Promise<SeedSummary> {
 }
 
 /** Floor for the queue: the same [bucket+due] index ranges (and today's reviews) with raw getAll. */
-export async function floorQueue(args: { now: number; dayStartHour: number; newRows: number; runs: number }): Promise<{ ms: number[]; rows: number }> {
+export async function floorQueue(args: {
+  now: number;
+  dayStartHour: number;
+  newRows: number;
+  /** Review rows the day has room for (reviewsPerDay): the "limited" variant reads only these. */
+  reviewRoom: number;
+  runs: number;
+}): Promise<{ ms: number[]; rows: number; limitedMs: number[]; countedMs: number[] }> {
   const { now } = args;
   const d = new Date(now);
   let start = new Date(d.getFullYear(), d.getMonth(), d.getDate(), args.dayStartHour).getTime();
@@ -210,8 +217,80 @@ export async function floorQueue(args: { now: number; dayStartHour: number; newR
     ms.push(performance.now() - t0);
     rows = results.reduce((sum, r) => sum + r.length, 0);
   }
+  // What a queue could read instead: only the day's room of most-overdue review rows, or
+  // (for Today's counts) index counts.
+  const limitedMs: number[] = [];
+  const countedMs: number[] = [];
+  for (let run = 0; run < args.runs; run++) {
+    const tx = db.transaction(['cards'], 'readonly');
+    const index = tx.objectStore('cards').index('[bucket+due]');
+    const done = <T,>(request: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    let t0 = performance.now();
+    await Promise.all([
+      done(index.getAll(IDBKeyRange.bound([1, -Infinity], [1, now + 1], false, true))),
+      done(index.getAll(IDBKeyRange.bound([2, -Infinity], [2, end], false, true), args.reviewRoom)),
+      done(index.getAll(IDBKeyRange.bound([0, -Infinity], [0, [[]]], false, false), args.newRows)),
+    ]);
+    limitedMs.push(performance.now() - t0);
+    t0 = performance.now();
+    await Promise.all([
+      done(index.count(IDBKeyRange.bound([1, -Infinity], [1, now + 1], false, true))),
+      done(index.count(IDBKeyRange.bound([2, -Infinity], [2, end], false, true))),
+      done(index.getAll(IDBKeyRange.bound([0, -Infinity], [0, [[]]], false, false), args.newRows)),
+    ]);
+    countedMs.push(performance.now() - t0);
+  }
   db.close();
-  return { ms, rows };
+  return { ms, rows, limitedMs, countedMs };
+}
+
+/**
+ * What the review log's reviewedAt index costs to ask per study day: count() over the
+ * last 30 days (Chromium visits every entry), and for the 365 days a "has any review"
+ * check (openKeyCursor, first key only), which is all a streak needs.
+ */
+export async function floorDailyReads(args: { now: number; dayStartHour: number }): Promise<{
+  count30Ms: number;
+  count30Entries: number;
+  exists365Ms: number;
+  daysWithReviews: number;
+}> {
+  const d = new Date(args.now);
+  let start = new Date(d.getFullYear(), d.getMonth(), d.getDate(), args.dayStartHour).getTime();
+  if (start > args.now) start = new Date(d.getFullYear(), d.getMonth(), d.getDate() - 1, args.dayStartHour).getTime();
+  const s = new Date(start);
+  const dayStart = (offset: number) => new Date(s.getFullYear(), s.getMonth(), s.getDate() - offset, args.dayStartHour).getTime();
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('rehearse');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const index = () => db.transaction('reviews').objectStore('reviews').index('reviewedAt');
+  let t0 = performance.now();
+  const count30Entries = await new Promise<number>((resolve, reject) => {
+    const request = index().count(IDBKeyRange.bound(dayStart(30), start, false, true));
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const count30Ms = performance.now() - t0;
+  t0 = performance.now();
+  const store = index();
+  const flags = await Promise.all(
+    Array.from({ length: 365 }, (_, i) =>
+      new Promise<boolean>((resolve, reject) => {
+        const request = store.openKeyCursor(IDBKeyRange.bound(dayStart(i + 1), dayStart(i), false, true));
+        request.onsuccess = () => resolve(!!request.result);
+        request.onerror = () => reject(request.error);
+      }),
+    ),
+  );
+  const exists365Ms = performance.now() - t0;
+  db.close();
+  return { count30Ms, count30Entries, exists365Ms, daysWithReviews: flags.filter(Boolean).length };
 }
 
 /** Floor for a grade: one strict read-write transaction putting a review row and a card row back. */
