@@ -175,23 +175,25 @@ export async function tallyReviewDays(db: RehearseDb, days: readonly StudyDayRan
   return result;
 }
 
+
 /**
- * Log entries per study day, oldest first and ending today, going back only until a day
- * without any (before today) is found, or `maxDays`: enough for the current streak.
- * Index counts cannot tell a card reset from a grade, so a day whose only entry is a
- * reset counts here; the Progress screen's figures read the rows and are exact.
+ * 1 for each recent study day with at least one review, else 0 (oldest first), enough for
+ * streaks. Asks "is there a review that day?" (one row) instead of counting the day's rows:
+ * IndexedDB counts by walking the index, which costs minutes over a year of heavy use.
  */
-export async function loadRecentDailyCounts(db: RehearseDb, now: number, dayStartHour: number, maxDays = STATS_WINDOW_DAYS): Promise<number[]> {
+export async function loadRecentActiveDays(db: RehearseDb, now: number, dayStartHour: number, maxDays = STATS_WINDOW_DAYS): Promise<number[]> {
   const days = recentStudyDays(now, dayStartHour, maxDays);
   return db.transaction('r', db.reviews, async () => {
-    const counts: number[] = [];
+    const active: number[] = [];
     for (let end = days.length; end > 0; end -= 30) {
       const batch = days.slice(Math.max(0, end - 30), end);
-      const batchCounts = await Promise.all(batch.map((d) => reviewsBetween(db, d.start, d.end).count()));
-      counts.unshift(...batchCounts);
-      if (counts.slice(0, -1).includes(0)) break;
+      const found = await Promise.all(
+        batch.map((d) => reviewsBetween(db, d.start, d.end).filter((r) => r.rating !== 0).first()),
+      );
+      active.unshift(...found.map((row) => (row ? 1 : 0)));
+      if (active.slice(0, -1).includes(0)) break;
     }
-    return counts;
+    return active;
   });
 }
 

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useServices, useSettings } from './app-context.tsx';
 import { useQuestions } from './questions.ts';
 import { formatPercent } from './format.ts';
-import { loadAllCards, loadRecentDailyCounts } from '../db/stats-repo.ts';
+import { loadAllCards, loadRecentActiveDays } from '../db/stats-repo.ts';
 import { masteryReport, type QuestionLookup } from '../core/mastery/mastery.ts';
 import { streaks } from '../core/mastery/review-stats.ts';
 import { TECHNOLOGIES } from '../core/bank/question.ts';
@@ -31,7 +31,7 @@ export function TodayProgress() {
   const data = useLiveQuery(async () => {
     if (!loaded) return undefined;
     const at = now();
-    const [cards, counts] = await Promise.all([loadAllCards(db), loadRecentDailyCounts(db, at, dayStartHour)]);
+    const [cards, counts] = await Promise.all([loadAllCards(db), loadRecentActiveDays(db, at, dayStartHour)]);
     return { at, cards, counts };
   }, [db, now, loaded, dayStartHour]);
   const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);

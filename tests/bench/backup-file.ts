@@ -1,6 +1,25 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+/** How small gzip (level 1, fast) makes a file: what a compressed backup format would weigh. */
+export async function gzipSize(path: string): Promise<{ bytes: number }> {
+  let bytes = 0;
+  await pipeline(
+    createReadStream(path),
+    createGzip({ level: 1 }),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done();
+      },
+    }),
+  );
+  return { bytes };
+}
 
 /**
  * A copy of an exported backup keeping only its first reviews, so it fits under `maxBytes`.
