@@ -81,6 +81,9 @@ export interface TodayQueue {
 }
 
 /** Today's queue from index ranges on [bucket+due]. */
+/** Due review cards read per free review slot when choosing today's backlog. */
+const REVIEW_CANDIDATES_PER_SLOT = 3;
+
 export interface QueueOptions {
   /** Only cards that pass (a focused session). */
   filter?: (card: CardRow) => boolean;
@@ -108,11 +111,16 @@ export async function loadTodayQueue(
       });
     const range = (bucket: number, upTo: unknown) =>
       db.cards.where('[bucket+due]').between([bucket, Dexie.minKey], [bucket, upTo], true, false);
-    const [learning, reviews, doneToday] = await Promise.all([
+    const [learning, doneToday] = await Promise.all([
       range(BUCKET.learning, now + 1).toArray(),
-      range(BUCKET.review, end).toArray(),
-      db.reviews.where('reviewedAt').aboveOrEqual(start).filter((r) => r.rating !== RESET_RATING).toArray(),
+      db.reviews.where('reviewedAt').aboveOrEqual(start).toArray().then((rows) => rows.filter((r) => r.rating !== RESET_RATING)),
     ]);
+    // With a backlog, read only the most overdue candidates (index order) rather than every
+    // due card, then let the queue pick the lowest recall among them.
+    const reviewRoom = Math.max(0, settings.reviewsPerDay - doneToday.filter((r) => r.before.state === 2).length);
+    const reviews = filter
+      ? await range(BUCKET.review, end).toArray()
+      : await range(BUCKET.review, end).limit(reviewRoom * REVIEW_CANDIDATES_PER_SLOT).toArray();
     const newPerDay = options.ignoreNewLimit ? Number.MAX_SAFE_INTEGER : settings.newPerDay;
     const newDoneToday = doneToday.filter((r) => r.before.state === 0).length;
     const wantNew = Math.max(0, newPerDay - newDoneToday);

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import { useServices } from './app-context.tsx';
-import { loadBackupStatus } from '../db/backup-repo.ts';
+import { loadBackupReminderStatus } from '../db/backup-repo.ts';
 import { BACKUP_REMINDER_DAYS, backupNudge } from '../core/backup/backup-nudge.ts';
 
 /** "10 May 2026": a backup's day, in the learner's locale. */
@@ -15,7 +15,7 @@ export function formatBackupDate(time: number): string {
  */
 export function BackupReminder() {
   const { db, now } = useServices();
-  const status = useLiveQuery(() => loadBackupStatus(db), [db]);
+  const status = useLiveQuery(() => loadBackupReminderStatus(db), [db]);
   if (!status) return null;
   const nudge = backupNudge(status, now());
   return (

@@ -107,6 +107,21 @@ describe('the daily queue from the database', () => {
     expect(afterStep.cards.map((c) => c.id)).toEqual(['py-a#answer', 'py-b#answer']);
   });
 
+  it('with a backlog over the daily cap, picks among the most overdue cards', async () => {
+    const cards = await db.cards.toArray();
+    // Six review cards, overdue by 1–6 days, all with the same memory otherwise.
+    await db.cards.bulkPut(
+      cards.slice(0, 6).map((c, i) => ({
+        ...c, state: 2 as const, bucket: BUCKET.review, stability: 5, difficulty: 5, reps: 3,
+        due: T0 - (i + 1) * DAY, lastReview: T0 - (i + 6) * DAY,
+      })),
+    );
+    const queue = await loadTodayQueue(db, { ...DEFAULT_SETTINGS, reviewsPerDay: 1, newPerDay: 0 }, T0);
+    expect(queue.cards).toHaveLength(1);
+    // The most overdue card (6 days) has been longest since review: lowest recall, first in.
+    expect(queue.cards[0]!.id).toBe(cards[5]!.id);
+  });
+
   it('skips a damaged card row, reports it, and still serves the others', async () => {
     await db.cards.update('py-a#answer', { stability: 'broken' as unknown as number });
     const queue = await loadTodayQueue(db, DEFAULT_SETTINGS, T0);

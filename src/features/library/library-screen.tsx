@@ -31,14 +31,16 @@ export default function LibraryScreen() {
   // Full texts (a separate chunk) are only needed once the learner searches.
   const full = useFullQuestions(!!selection.q);
   const { hits, pending } = useSearch(full?.questions, selection.q ?? '');
+  // Sorted once per question list, not on every filter change.
+  const browsingOrder = useMemo(() => sortedForBrowsing(questions), [questions]);
   const results = useMemo(() => {
     const terms = new Map(hits.map((h) => [h.id, h.terms]));
-    return selectQuestions(selection.q ? questions : sortedForBrowsing(questions), selection, {
+    return selectQuestions(selection.q ? questions : browsingOrder, selection, {
       searchRanked: hits.map((h) => h.id),
       flagged,
       isOwn: (q) => q.source === 'own',
     }).map((question) => ({ question, terms: terms.get(question.id) ?? [] }));
-  }, [questions, selection, hits, flagged]);
+  }, [questions, browsingOrder, selection, hits, flagged]);
 
   // Only a page of rows is drawn (and only their cards read), so a collection of tens of
   // thousands of own questions stays as quick as the bank alone.
@@ -182,13 +184,14 @@ const PAGE_SIZE = 100;
 const TECH_ORDER = ['python', 'ml', 'llm'];
 const LEVEL_ORDER = ['beginner', 'intermediate', 'advanced'];
 /** Browsing order without a query: technology, then level, then difficulty. */
+const titleOrder = new Intl.Collator(undefined, { sensitivity: 'base' });
 function sortedForBrowsing<Q extends { technology: string; level: string; difficulty: number; title: string }>(questions: Q[]): Q[] {
   return [...questions].sort(
     (a, b) =>
       TECH_ORDER.indexOf(a.technology) - TECH_ORDER.indexOf(b.technology) ||
       LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) ||
       a.difficulty - b.difficulty ||
-      a.title.localeCompare(b.title),
+      titleOrder.compare(a.title, b.title),
   );
 }
 

@@ -92,6 +92,7 @@ export default function ReviewScreen() {
         state.reveal();
       } else if (state.revealed && ['1', '2', '3', '4'].includes(event.key)) {
         event.preventDefault();
+        performance.mark('rehearse:grade');
         void state.grade(ctx, Number(event.key) as Rating);
       } else if (event.key === 'u' || event.key === 'U') {
         event.preventDefault();
