@@ -103,7 +103,3 @@ export async function setFlagged(db: RehearseDb, questionId: string, flagged: bo
   if (flagged) await db.flags.put({ questionId, flaggedAt: now });
   else await db.flags.delete(questionId);
 }
-
-export async function reviewCountOf(db: RehearseDb, questionId: string): Promise<number> {
-  return db.reviews.where('cardId').anyOf(CARD_KINDS.map((k) => cardId(questionId, k))).filter((r) => r.rating !== 0).count();
-}

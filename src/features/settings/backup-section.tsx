@@ -92,15 +92,21 @@ export function BackupSection() {
     if (stage.kind === 'confirm-replace') confirmHeading.current?.focus();
   }, [stage.kind]);
 
-  function start(label: string) {
+  /** One busy label, one failure message, and the section back to idle whatever happens. */
+  async function runAction(label: string, failure: Parameters<typeof backupFailureMessage>[1], work: () => Promise<void>) {
     setProblem(null);
     setNotice(null);
     setStage({ kind: 'working', label });
+    try {
+      await work();
+    } catch (error) {
+      setProblem({ title: backupFailureMessage(error, failure), details: [] });
+    }
+    setStage({ kind: 'idle' });
   }
 
   async function onExport() {
-    start('Making the backup…');
-    try {
+    await runAction('Making the backup…', 'export', async () => {
       const at = now();
       const { backup, leftOut, warning } = await exportBackup(db, at, describeDevice(navigator.userAgent));
       const fileName = backupFileName(at);
@@ -110,23 +116,16 @@ export function BackupSection() {
         : '';
       setNotice(`Backup saved as ${fileName}: ${plural(backup.cards.length, 'card')} and ${plural(backup.reviews.length, 'review')}. Keep it somewhere other than this device.${skipped}`);
       if (warning) setProblem({ title: warning, details: [] });
-    } catch (error) {
-      setProblem({ title: backupFailureMessage(error, 'export'), details: [] });
-    }
-    setStage({ kind: 'idle' });
+    });
   }
 
   async function onExportCsv() {
-    start('Making the review log…');
-    try {
+    await runAction('Making the review log…', 'export', async () => {
       const parts = await exportReviewLogCsv(db);
       const fileName = reviewLogFileName(now());
       download(fileName, parts, 'text/csv');
       setNotice(`Review log saved as ${fileName}.`);
-    } catch (error) {
-      setProblem({ title: backupFailureMessage(error, 'export'), details: [] });
-    }
-    setStage({ kind: 'idle' });
+    });
   }
 
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
@@ -155,25 +154,17 @@ export function BackupSection() {
   }
 
   async function runImport(backup: Backup, mode: 'merge' | 'replace') {
-    start(mode === 'merge' ? 'Merging…' : 'Replacing…');
-    try {
+    await runAction(mode === 'merge' ? 'Merging…' : 'Replacing…', 'import', async () => {
       const result = await importBackup(db, backup, mode, now(), bank);
       setNotice(describeImport(result));
-    } catch (error) {
-      setProblem({ title: backupFailureMessage(error, 'import'), details: [] });
-    }
-    setStage({ kind: 'idle' });
+    });
   }
 
   async function onUndo() {
-    start('Putting your earlier data back…');
-    try {
+    await runAction('Putting your earlier data back…', 'undo', async () => {
       const restored = await undoReplace(db, now(), bank);
       setNotice(`Replace undone: your earlier ${plural(restored.cards, 'card')} and ${plural(restored.reviews, 'review')} are back.`);
-    } catch (error) {
-      setProblem({ title: backupFailureMessage(error, 'undo'), details: [] });
-    }
-    setStage({ kind: 'idle' });
+    });
   }
 
   const lastBackup =
