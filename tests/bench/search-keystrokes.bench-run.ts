@@ -1,0 +1,132 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { ROOT, serveBuild } from '../e2e/browser.ts';
+import { generatedQuestion } from './generate.ts';
+import { seedProfile } from './chromium.ts';
+import { CONDITIONS, timeInteraction } from './page-probes.ts';
+import { median } from './report.ts';
+
+/**
+ * Library search in real Chromium, keystroke → painted list, with only generated own
+ * questions (no 100k-card seed, about a minute). Opt-in, so `npm run bench` stays as it is:
+ *
+ *   npx vite build --outDir /tmp/rehearse-dist
+ *   REHEARSE_SEARCH_BENCH=1 REHEARSE_DIST=/tmp/rehearse-dist npx vitest run --project bench tests/bench/search-keystrokes.bench-run.ts
+ *
+ * REHEARSE_SEARCH_QUESTIONS sets the collection size (default 10,000).
+ */
+
+const QUESTIONS = Number(process.env.REHEARSE_SEARCH_QUESTIONS ?? 10_000);
+const QUERIES = ['gradient desc', 'attention cache'];
+const BANK_QUESTIONS = readdirSync(join(ROOT, 'data'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .reduce((sum, d) => sum + readdirSync(join(ROOT, 'data', d.name)).filter((f) => f.endsWith('.md')).length, 0);
+const TOTAL = QUESTIONS + BANK_QUESTIONS;
+
+let server: PreviewServer | undefined;
+let context: BrowserContext | undefined;
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const log = (line: string) => process.stderr.write(`[search-bench] ${line}\n`);
+const round = (values: number[]) => values.map((v) => Math.round(v)).join(', ');
+
+async function waitFor(page: Page, condition: string, timeout = 300_000): Promise<void> {
+  await page.waitForFunction((source) => (0, eval)(`(${source})`)(), condition, { timeout });
+}
+
+/** Main-thread script time (ms) the page spent while `body` ran (CDP Performance metrics). */
+async function scriptTime<T>(page: Page, body: () => Promise<T>): Promise<{ result: T; scriptMs: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async () => {
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    return (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000;
+  };
+  const before = await read();
+  const result = await body();
+  const scriptMs = (await read()) - before;
+  await cdp.detach();
+  return { result, scriptMs };
+}
+
+/** Types `text` one key at a time into the focused search box; ms per keystroke, input → painted count. */
+async function typeTimed(page: Page, text: string): Promise<{ ms: number[]; scriptMs: number[] }> {
+  const ms: number[] = [];
+  const scriptMs: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const { result, scriptMs: script } = await scriptTime(page, () =>
+      timeInteraction(page, CONDITIONS.searchDone(text.slice(0, i + 1)), () => page.keyboard.type(text[i]!), 120_000),
+    );
+    ms.push(result.ms);
+    scriptMs.push(script);
+  }
+  return { ms, scriptMs };
+}
+
+const statusCount = async (page: Page) => Number(/^(\d+)/.exec((await page.locator('.actions p[role=status]').textContent()) ?? '')?.[1]);
+
+describe.runIf(process.env.REHEARSE_SEARCH_BENCH)('Library search in Chromium', () => {
+  it(`reports keystroke → painted list at ${QUESTIONS.toLocaleString('en')} own questions`, async () => {
+    const served = await serveBuild();
+    server = served.server;
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-search-bench-'));
+    dirs.push(dir);
+    const now = Date.now();
+    const seeded = await seedProfile(dir, served.url, {
+      questionSource: generatedQuestion.toString(),
+      now,
+      ownQuestions: QUESTIONS,
+      reviews: 0,
+      lastReviewAt: now - 86_400_000,
+    });
+    context = seeded.context;
+    log(`seeded ${seeded.summary.customQuestions} own questions in ${Math.round(seeded.summary.ms)} ms`);
+    const page = await context.newPage();
+    const lines: string[] = [];
+
+    // 1. A learner looks at the list for two seconds, then types (as npm run bench does).
+    await page.goto(`${served.url}/library`);
+    await waitFor(page, CONDITIONS.libraryCount(TOTAL));
+    await page.waitForTimeout(2_000);
+    await page.getByLabel('Search questions').click();
+    for (const [n, query] of QUERIES.entries()) {
+      if (n > 0) {
+        await page.getByLabel('Search questions').fill('');
+        await waitFor(page, CONDITIONS.libraryCount(TOTAL));
+      }
+      const { ms, scriptMs } = await typeTimed(page, query);
+      lines.push(
+        `"${query}" after 2 s on the list: first keystroke ${Math.round(ms[0]!)} ms, later median ${Math.round(median(ms.slice(1)))} ms, ` +
+          `slowest ${Math.round(Math.max(...ms))} ms; main-thread script median ${Math.round(median(scriptMs))} ms/keystroke [${round(ms)}]`,
+      );
+      log(lines.at(-1)!);
+    }
+    // Every question holds an "e" somewhere: the count must be (nearly) the whole collection.
+    await page.getByLabel('Search questions').fill('');
+    await waitFor(page, CONDITIONS.libraryCount(TOTAL));
+    const wide = await typeTimed(page, 'e');
+    lines.push(`"e" (matches most questions): ${Math.round(wide.ms[0]!)} ms, ${(await statusCount(page)).toLocaleString('en')} results`);
+    log(lines.at(-1)!);
+
+    // 2. Typing the moment the list shows (a fresh page: nothing built yet).
+    await page.goto(`${served.url}/library`);
+    await waitFor(page, CONDITIONS.libraryCount(TOTAL));
+    await page.getByLabel('Search questions').click();
+    const eager = await typeTimed(page, QUERIES[0]!);
+    lines.push(`"${QUERIES[0]}" typed as soon as the list shows: first keystroke ${Math.round(eager.ms[0]!)} ms, later median ${Math.round(median(eager.ms.slice(1)))} ms [${round(eager.ms)}]`);
+    log(lines.at(-1)!);
+
+    console.log(['', `Library search, ${TOTAL.toLocaleString('en')} questions (${QUESTIONS.toLocaleString('en')} own), keystroke → next frame after the count shows:`, ...lines.map((l) => `- ${l}`), ''].join('\n'));
+    expect(await statusCount(page)).toBeGreaterThan(0);
+  });
+});
