@@ -6,7 +6,6 @@ import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
 import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
-import { clearReviewTallyCache } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
@@ -246,8 +245,6 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
   // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
   const { mergeCollections } = await import('../core/backup/merge-backup.ts');
   return db.transaction('rw', allTables(db), async () => {
-    // Per-day review tallies describe the old log; Progress recounts from the new one.
-    await clearReviewTallyCache(db);
     if (mode === 'replace') {
       const current = await readCollection(db);
       const { settings } = await loadSettings(db);
@@ -284,7 +281,6 @@ export async function undoReplace(db: RehearseDb, now: number, bank?: BankLike):
   return db.transaction('rw', allTables(db), async () => {
     const snapshot = await getMeta<Snapshot | null>(db, UNDO_KEY);
     if (!snapshot || !Array.isArray(snapshot.cards)) throw new UndoUnavailableError('There is no replace to undo.');
-    await clearReviewTallyCache(db);
     const { takenAt: _takenAt, settings, ...data } = snapshot;
     await writeCollection(db, data, settings);
     await setMeta(db, UNDO_KEY, null);

@@ -1,7 +1,10 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { CardKind } from '../core/bank/cards.ts';
 import type { LogRating, MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Question } from '../core/bank/question.ts';
+import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
+import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
 export const DB_NAME = 'rehearse';
 
@@ -13,6 +16,9 @@ export const TABLES = {
   notes: 'notes',
   flags: 'flags',
   customQuestions: 'customQuestions',
+  cardDigest: 'cardDigest',
+  cardSlots: 'cardSlots',
+  reviewTallies: 'reviewTallies',
 } as const;
 
 /**
@@ -75,6 +81,10 @@ export type RehearseDb = Dexie & {
   notes: EntityTable<NoteRow, 'questionId'>;
   flags: EntityTable<FlagRow, 'questionId'>;
   customQuestions: EntityTable<CustomQuestionRow, 'id'>;
+  /** Derived (see derived-tables.ts): written only by the middleware and upgrades. */
+  cardDigest: EntityTable<CardDigestRow, 'chunk'>;
+  cardSlots: EntityTable<CardSlotRow, 'id'>;
+  reviewTallies: EntityTable<ReviewTallyRow, 'day'>;
 };
 
 /** Schema history. Never edit a published version: add a new one with an upgrade. */
@@ -92,9 +102,67 @@ export function defineSchema(db: Dexie): void {
       [TABLES.customQuestions]: 'id, updatedAt',
     })
     .upgrade(() => undefined);
+  // v3: the card digest and review tallies, so Progress reads kilobytes of typed arrays
+  // instead of every card and a year of reviews. Built here from the existing rows.
+  db.version(3)
+    .stores({
+      [TABLES.cardDigest]: 'chunk',
+      [TABLES.cardSlots]: 'id',
+      [TABLES.reviewTallies]: 'day',
+    })
+    .upgrade(buildDerivedTables);
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+const PAGE = 5000;
+
+/** Reads a table page by page in primary-key order (a million rows at once would not fit comfortably). */
+async function forEachPage<T extends { id: string }>(tx: Transaction, table: string, visit: (rows: T[]) => Promise<void> | void): Promise<void> {
+  let last: string | undefined;
+  for (;;) {
+    const t = tx.table(table);
+    const page = (await (last === undefined ? t.orderBy(':id') : t.where(':id').above(last)).limit(PAGE).toArray()) as T[];
+    if (!page.length) return;
+    await visit(page);
+    last = page[page.length - 1]!.id;
+  }
+}
+
+/**
+ * Fills the derived tables from cards and reviews: every card gets a slot (in id order)
+ * and its digest entry; every review is tallied. Runs in the upgrade transaction, where
+ * the upkeep middleware stands aside.
+ */
+export async function buildDerivedTables(tx: Transaction): Promise<void> {
+  await Promise.all([TABLES.cardDigest, TABLES.cardSlots, TABLES.reviewTallies].map((name) => tx.table(name).clear()));
+  const chunks: CardDigestChunk[] = [];
+  let slot = 0;
+  await forEachPage<CardRow>(tx, TABLES.cards, async (page) => {
+    const slots: CardSlotRow[] = [];
+    for (const card of page) {
+      const n = Math.floor(slot / DIGEST_CHUNK_SIZE);
+      writeDigestEntry((chunks[n] ??= emptyDigestChunk(n)), slot, card);
+      slots.push({ id: card.id, slot: slot++ });
+    }
+    await tx.table(TABLES.cardSlots).bulkAdd(slots);
+  });
+  const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot };
+  await tx.table(TABLES.cardDigest).bulkPut([...chunks, allocator]);
+  const tallies = new Map<number, ReviewTallyRow>();
+  await forEachPage<ReviewRow>(tx, TABLES.reviews, (page) => {
+    for (const review of page) {
+      if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) continue;
+      const day = utcDayOf(review.reviewedAt);
+      let row = tallies.get(day);
+      if (!row) tallies.set(day, (row = emptyTallyRow(day)));
+      applyToTallyRow(row, review, 1);
+    }
+  });
+  await tx.table(TABLES.reviewTallies).bulkPut([...tallies.values()]);
+  // Version 2 cached finished days' tallies under this settings key; the tallies replace it.
+  await tx.table(TABLES.settings).delete('meta:reviewDayTallies');
+}
 
 export function bucketOf(card: Pick<CardRow, 'state' | 'suspended' | 'hidden'>): Bucket {
   if (card.suspended || card.hidden) return BUCKET.inactive;
@@ -106,6 +174,7 @@ export function bucketOf(card: Pick<CardRow, 'state' | 'suspended' | 'hidden'>):
 export function openDatabase(name = DB_NAME): RehearseDb {
   // 'strict' makes a committed grade reach the disk before the next card shows.
   const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RehearseDb;
+  db.use(derivedTablesMiddleware);
   defineSchema(db);
   return db;
 }

@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { useServices, useSettings } from './app-context.tsx';
 import { useQuestions } from './questions.ts';
 import { formatPercent } from './format.ts';
-import { loadAllCards, loadRecentActiveDays } from '../db/stats-repo.ts';
+import { loadCardDigest, loadRecentReviewCounts } from '../db/stats-repo.ts';
+import { digestCards } from '../core/mastery/card-digest.ts';
 import { masteryReport, type QuestionLookup } from '../core/mastery/mastery.ts';
 import { streaks } from '../core/mastery/review-stats.ts';
 import { TECHNOLOGIES } from '../core/bank/question.ts';
@@ -19,8 +20,8 @@ export function TodayProgress() {
   const { db, now } = useServices();
   const { byId } = useQuestions();
   const { settings, loaded: settingsLoaded } = useSettings();
-  // Reading every card is the costly part on a big collection: wait until the counts
-  // and "Start review" are on screen and the browser is idle.
+  // Not needed for the first paint: wait until the counts and "Start review" are on
+  // screen and the browser is idle.
   const [idle, setIdle] = useState(false);
   useEffect(() => {
     const whenIdle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 50));
@@ -31,8 +32,8 @@ export function TodayProgress() {
   const data = useLiveQuery(async () => {
     if (!loaded) return undefined;
     const at = now();
-    const [cards, counts] = await Promise.all([loadAllCards(db), loadRecentActiveDays(db, at, dayStartHour)]);
-    return { at, cards, counts };
+    const [digest, counts] = await Promise.all([loadCardDigest(db), loadRecentReviewCounts(db, at, dayStartHour)]);
+    return { at, digest, counts };
   }, [db, now, loaded, dayStartHour]);
   const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
 
@@ -42,7 +43,7 @@ export function TodayProgress() {
       const i = (TECHNOLOGIES as readonly string[]).indexOf(key);
       return i < 0 ? TECHNOLOGIES.length : i;
     };
-    const technologies = masteryReport(data.cards, lookup, data.at)
+    const technologies = masteryReport(digestCards(data.digest), lookup, data.at)
       .technologies.filter((t) => t.total > 0)
       .sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
     const { current, currentMayBeLonger } = streaks(data.counts);

@@ -12,7 +12,7 @@ export interface ForecastDay {
  * Studied, active cards falling due on each of the next `days` study days, today first.
  * Overdue cards count today; cards due after the last day are not shown.
  */
-export function dueForecast(cards: readonly SchedulableCard[], now: number, dayStartHour: number, days = 30): ForecastDay[] {
+export function dueForecast(cards: Iterable<SchedulableCard>, now: number, dayStartHour: number, days = 30): ForecastDay[] {
   const starts = Array.from({ length: days + 1 }, (_, i) => studyDayStart(now, dayStartHour, i));
   const out: ForecastDay[] = starts.slice(0, days).map((start) => ({ key: localDateKey(start), start, due: 0 }));
   const horizon = starts[days]!;

@@ -87,7 +87,7 @@ function results(groups: Map<string, Tally>): GroupMastery[] {
  * counted but do not weigh on mastery or coverage; hidden cards are left out.
  * Sorted weakest first.
  */
-export function masteryBy(cards: readonly MasteryCard[], groupOf: (card: MasteryCard) => string | undefined, at: number): GroupMastery[] {
+export function masteryBy(cards: Iterable<MasteryCard>, groupOf: (card: MasteryCard) => string | undefined, at: number): GroupMastery[] {
   const groups = new Map<string, Tally>();
   for (const card of cards) {
     if (card.hidden) continue;
@@ -123,7 +123,7 @@ export function topicKey(technology: string, topic: string): string {
  * time in `times` (e.g. now and the interview day), from one pass over the cards.
  * Cards whose question the lookup does not know are left out, like hidden ones.
  */
-export function masteryReports(cards: readonly MasteryCard[], lookup: QuestionLookup, times: readonly number[]): MasteryReport[] {
+export function masteryReports(cards: Iterable<MasteryCard>, lookup: QuestionLookup, times: readonly number[]): MasteryReport[] {
   const perTime = times.map(() => ({
     overall: new Tally(),
     technologies: new Map<string, Tally>(),
@@ -165,6 +165,6 @@ export function masteryReports(cards: readonly MasteryCard[], lookup: QuestionLo
 }
 
 /** The report at one time. */
-export function masteryReport(cards: readonly MasteryCard[], lookup: QuestionLookup, at: number): MasteryReport {
+export function masteryReport(cards: Iterable<MasteryCard>, lookup: QuestionLookup, at: number): MasteryReport {
   return masteryReports(cards, lookup, [at])[0]!;
 }

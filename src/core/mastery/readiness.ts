@@ -36,7 +36,7 @@ export interface SchedulableCard extends Pick<MemoryState, 'state' | 'due'> {
  * Studied, active cards whose next review is due before `time`: each card counts once,
  * for the review already scheduled (grading it will schedule more).
  */
-export function reviewsScheduledBefore(cards: readonly SchedulableCard[], time: number): number {
+export function reviewsScheduledBefore(cards: Iterable<SchedulableCard>, time: number): number {
   let count = 0;
   for (const card of cards) {
     if (card.state !== 0 && !card.suspended && !card.hidden && card.due < time) count++;

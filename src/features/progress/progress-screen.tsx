@@ -6,6 +6,7 @@ import { formatDuration, formatPercent } from '../../ui/format.ts';
 import { masteryReports, type GroupMastery, type QuestionLookup, type TopicMastery } from '../../core/mastery/mastery.ts';
 import { interviewStatus, reviewsScheduledBefore } from '../../core/mastery/readiness.ts';
 import { dueForecast } from '../../core/mastery/forecast.ts';
+import { digestCards } from '../../core/mastery/card-digest.ts';
 import { reviewStatistics, type Retention, type ReviewStatistics } from '../../core/mastery/review-stats.ts';
 import { RATINGS, RATING_NAMES } from '../../core/scheduling/fsrs.ts';
 import { useProgressData } from './use-progress-data.ts';
@@ -20,7 +21,7 @@ export default function ProgressScreen() {
   // Grouping goes through a lookup, so the learner's own questions can join the bank's.
   const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
   const data = load.status === 'ready' ? load.data : null;
-  const tallies = load.status === 'ready' ? load.tallies : null;
+  const cards = useMemo(() => (data ? digestCards(data.digest) : null), [data]);
 
   const status = useMemo(
     () => (data ? interviewStatus(settings.interviewDate, data.at, settings.dayStartHour) : null),
@@ -28,22 +29,25 @@ export default function ProgressScreen() {
   );
   const interviewStart = status?.kind === 'upcoming' ? status.dayStart : null;
   const mastery = useMemo(() => {
-    if (!data) return null;
-    const [now, onTheDay] = masteryReports(data.cards, lookup, interviewStart === null ? [data.at] : [data.at, interviewStart]);
+    if (!data || !cards) return null;
+    const [now, onTheDay] = masteryReports(cards, lookup, interviewStart === null ? [data.at] : [data.at, interviewStart]);
     return {
       now: now!,
       onTheDay: onTheDay ?? null,
-      scheduledBefore: interviewStart === null ? null : reviewsScheduledBefore(data.cards, interviewStart),
+      scheduledBefore: interviewStart === null ? null : reviewsScheduledBefore(cards, interviewStart),
     };
-  }, [data, lookup, interviewStart]);
-  const forecast = useMemo(() => (data ? dueForecast(data.cards, data.at, settings.dayStartHour, 30) : null), [data, settings.dayStartHour]);
+  }, [data, cards, lookup, interviewStart]);
+  const forecast = useMemo(
+    () => (data && cards ? dueForecast(cards, data.at, settings.dayStartHour, 30) : null),
+    [data, cards, settings.dayStartHour],
+  );
   const reviews = useMemo(
-    () => (data && tallies ? reviewStatistics(tallies, data.at, settings.dayStartHour) : null),
-    [data, tallies, settings.dayStartHour],
+    () => (data ? reviewStatistics(data.tallies, data.at, settings.dayStartHour) : null),
+    [data, settings.dayStartHour],
   );
 
   if (load.status === 'failed') return <p role="alert" className="alert">{load.message}</p>;
-  if (!data || !mastery || !forecast || !status) return <p role="status">Computing your progress…</p>;
+  if (!data || !mastery || !forecast || !status || !reviews) return <p role="status">Computing your progress…</p>;
 
   const { now } = mastery;
   const technologies = [...now.technologies].sort((a, b) => technologyOrder(a.key, b.key));
@@ -54,7 +58,7 @@ export default function ProgressScreen() {
       <dl className="summary" aria-label="Overview">
         <div><dt>Mastery</dt><dd>{formatPercent(now.overall.mastery)}</dd></div>
         <div><dt>Coverage</dt><dd>{formatPercent(now.overall.coverage)}</dd></div>
-        <div><dt>Current streak</dt><dd>{reviews ? streakText(reviews.streaks.current, reviews.streaks.currentMayBeLonger) : '…'}</dd></div>
+        <div><dt>Current streak</dt><dd>{streakText(reviews.streaks.current, reviews.streaks.currentMayBeLonger)}</dd></div>
         <div><dt>Due today</dt><dd>{forecast[0]?.due ?? 0}</dd></div>
       </dl>
       <p className="muted">
@@ -164,7 +168,7 @@ function retentionText(r: Retention): string {
   return r.share === null ? '—' : formatPercent(r.share);
 }
 
-function Statistics(props: { reviews: ReviewStatistics | null; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
+function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
   const { reviews, forecast, counts } = props;
   const due7 = forecast.slice(0, 7).reduce((s, d) => s + d.due, 0);
   const due30 = forecast.reduce((s, d) => s + d.due, 0);
@@ -189,7 +193,7 @@ function Statistics(props: { reviews: ReviewStatistics | null; forecast: { key: 
         <div><dt>Suspended</dt><dd>{counts.suspended}</dd></div>
       </dl>
 
-      {reviews ? <ReviewHistory reviews={reviews} /> : <p role="status">Counting your reviews of the last 12 months…</p>}
+      <ReviewHistory reviews={reviews} />
     </section>
   );
 }

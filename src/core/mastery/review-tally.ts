@@ -1,0 +1,95 @@
+import { emptyTally, type DayTally, type ReviewStatRow, type StudyDayRange } from './review-stats.ts';
+
+/**
+ * Review statistics kept as they happen, so Progress never reads the review log.
+ *
+ * One row per UTC day holds, for each quarter hour, the counts the statistics need.
+ * Quarter hours, because every time zone in use is a whole number of quarter hours from
+ * UTC: any study day (any zone, any day-start hour, either side of a DST change) is an
+ * exact run of quarters, so the tallies survive a move or a settings change.
+ */
+export const DAY_MS = 86_400_000;
+export const QUARTER_MS = 900_000;
+export const QUARTERS_PER_DAY = 96;
+
+/** Per quarter: reviews, time, Again, Hard, Good, Easy, mature reviews, mature passed. */
+const FIELD = { count: 0, durationMs: 1, ratings: 2, matureReviews: 6, maturePassed: 7 } as const;
+export const TALLY_FIELDS = 8;
+
+export interface ReviewTallyRow {
+  /** Days since the epoch (UTC). */
+  day: number;
+  values: Float64Array;
+}
+
+export function emptyTallyRow(day: number): ReviewTallyRow {
+  return { day, values: new Float64Array(QUARTERS_PER_DAY * TALLY_FIELDS) };
+}
+
+export function utcDayOf(time: number): number {
+  return Math.floor(time / DAY_MS);
+}
+
+/**
+ * Adds (sign 1) or removes (sign -1) one log entry. Resets (rating 0) and rows that are
+ * not reviews change nothing, as in addToTally.
+ */
+export function applyToTallyRow(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
+  if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) return;
+  const quarter = Math.floor((review.reviewedAt - row.day * DAY_MS) / QUARTER_MS);
+  if (quarter < 0 || quarter >= QUARTERS_PER_DAY) throw new RangeError(`Review at ${review.reviewedAt} is not on day ${row.day}`);
+  const v = row.values;
+  const base = quarter * TALLY_FIELDS;
+  v[base + FIELD.count]! += sign;
+  v[base + FIELD.durationMs]! += sign * (review.durationMs > 0 ? review.durationMs : 0);
+  v[base + FIELD.ratings + review.rating - 1]! += sign;
+  if (review.before?.state === 2) {
+    v[base + FIELD.matureReviews]! += sign;
+    if (review.rating !== 1) v[base + FIELD.maturePassed]! += sign;
+  }
+}
+
+/** The UTC days whose rows cover the given study days. */
+export function tallyRowSpan(days: readonly StudyDayRange[]): { first: number; last: number } | null {
+  if (!days.length) return null;
+  return { first: utcDayOf(days[0]!.start), last: utcDayOf(days[days.length - 1]!.end - 1) };
+}
+
+/**
+ * Tallies per study day (same order as `days`, which must be contiguous, oldest first)
+ * from the rows covering them.
+ */
+export function studyDayTallies(rows: readonly ReviewTallyRow[], days: readonly StudyDayRange[]): DayTally[] {
+  const out = days.map(() => emptyTally());
+  if (!days.length) return out;
+  const sorted = [...rows].sort((a, b) => a.day - b.day);
+  let d = 0;
+  for (const row of sorted) {
+    const v = row.values;
+    for (let q = 0; q < QUARTERS_PER_DAY; q++) {
+      const base = q * TALLY_FIELDS;
+      if (!v[base + FIELD.count]) continue;
+      const time = row.day * DAY_MS + q * QUARTER_MS;
+      while (d < days.length && time >= days[d]!.end) d++;
+      if (d >= days.length) return out;
+      if (time < days[d]!.start) continue;
+      const t = out[d]!;
+      const count = v[base + FIELD.count]!;
+      t.logged += count;
+      t.count += count;
+      t.durationMs += v[base + FIELD.durationMs]!;
+      for (let g = 0; g < 4; g++) t.ratings[g]! += v[base + FIELD.ratings + g]!;
+      t.matureReviews += v[base + FIELD.matureReviews]!;
+      t.maturePassed += v[base + FIELD.maturePassed]!;
+    }
+  }
+  return out;
+}
+
+/** Tallies as the statistics take them: by study day key, days without reviews left out. */
+export function talliesByDayKey(rows: readonly ReviewTallyRow[], days: readonly StudyDayRange[]): Map<string, DayTally> {
+  const tallies = studyDayTallies(rows, days);
+  const map = new Map<string, DayTally>();
+  days.forEach((day, i) => tallies[i]!.count && map.set(day.key, tallies[i]!));
+  return map;
+}

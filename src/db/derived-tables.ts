@@ -1,0 +1,219 @@
+import type { DBCore, DBCoreMutateRequest, DBCoreMutateResponse, DBCoreTable, DBCoreTransaction, Middleware } from 'dexie';
+import {
+  chunkOfSlot,
+  emptyDigestChunk,
+  writeDigestEntry,
+  type CardDigestChunk,
+  type DigestSource,
+} from '../core/mastery/card-digest.ts';
+import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
+
+/**
+ * Two tables derived from the others and kept current inside the same transactions:
+ * - cardDigest: the columnar card digest (core/mastery/card-digest.ts), for Progress and
+ *   the Today line, with an allocator row (chunk -1) handing out card slots;
+ * - reviewTallies: review counts per quarter hour (core/mastery/review-tally.ts).
+ *
+ * A Dexie middleware does the upkeep, so no writer of cards or reviews (grades, undo,
+ * resets, imports, merges, repairs) can forget it: every read-write transaction that
+ * touches `cards` or `reviews` is widened to the derived table, and every mutation of
+ * those tables updates it before the mutation's promise settles. Schema upgrades
+ * (versionchange transactions) are left alone: they rebuild the tables themselves.
+ */
+export const DERIVED_TABLES = { cardDigest: 'cardDigest', cardSlots: 'cardSlots', reviewTallies: 'reviewTallies' } as const;
+
+/** Which digest slot a card owns (kept apart from card rows, which backups and tests see whole). */
+export interface CardSlotRow {
+  id: string;
+  slot: number;
+}
+
+export const ALLOCATOR_CHUNK = -1;
+export interface SlotAllocatorRow {
+  chunk: typeof ALLOCATOR_CHUNK;
+  nextSlot: number;
+}
+export type CardDigestRow = CardDigestChunk | SlotAllocatorRow;
+
+type CardLike = DigestSource;
+type ReviewLike = ReviewStatRow & { id: string };
+
+function isUpgrade(trans: DBCoreTransaction): boolean {
+  return (trans as unknown as IDBTransaction).mode === 'versionchange';
+}
+
+/** Work on one transaction's derived rows runs one step at a time (read-modify-write). */
+const pending = new WeakMap<DBCoreTransaction, Promise<unknown>>();
+function serial<T>(trans: DBCoreTransaction, task: () => Promise<T>): Promise<T> {
+  const before = pending.get(trans) ?? Promise.resolve();
+  const next = before.then(task, task);
+  pending.set(trans, next.catch(() => undefined));
+  return next;
+}
+
+const ANY_RANGE_TYPE = 3; // DBCoreRangeType.Any (a const enum Dexie does not export at run time)
+
+function succeeded(res: DBCoreMutateResponse, i: number): boolean {
+  return !res.failures[i];
+}
+
+async function clearTable(table: DBCoreTable, trans: DBCoreTransaction): Promise<void> {
+  await table.mutate({ type: 'deleteRange', trans, range: { type: ANY_RANGE_TYPE, lower: undefined, upper: undefined } });
+}
+
+/** Brings chunks in, lets `edit` change them, writes the changed ones back. */
+async function editChunks(
+  digest: DBCoreTable,
+  trans: DBCoreTransaction,
+  slots: Iterable<number>,
+  edit: (chunkFor: (slot: number) => CardDigestChunk) => void,
+): Promise<void> {
+  const wanted = [...new Set([...slots].map(chunkOfSlot))];
+  if (!wanted.length) return;
+  const found = (await digest.getMany({ trans, keys: wanted })) as (CardDigestChunk | undefined)[];
+  const chunks = new Map<number, CardDigestChunk>();
+  wanted.forEach((n, i) => chunks.set(n, found[i] ?? emptyDigestChunk(n)));
+  edit((slot) => chunks.get(chunkOfSlot(slot))!);
+  await digest.mutate({ type: 'put', trans, values: [...chunks.values()], keys: [...chunks.keys()] });
+}
+
+/** Frees the slots of deleted cards. */
+async function releaseSlots(down: DBCore, trans: DBCoreTransaction, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const slotTable = down.table(DERIVED_TABLES.cardSlots);
+  const owned = ((await slotTable.getMany({ trans, keys: ids })) as (CardSlotRow | undefined)[]).filter((r): r is CardSlotRow => !!r);
+  await editChunks(down.table(DERIVED_TABLES.cardDigest), trans, owned.map((r) => r.slot), (chunkFor) =>
+    owned.forEach((r) => writeDigestEntry(chunkFor(r.slot), r.slot, null)),
+  );
+  await slotTable.mutate({ type: 'delete', trans, keys: owned.map((r) => r.id) });
+}
+
+async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+  const trans = req.trans;
+  const digest = down.table(DERIVED_TABLES.cardDigest);
+  const slotTable = down.table(DERIVED_TABLES.cardSlots);
+  if (req.type === 'deleteRange') {
+    if (req.range.type === ANY_RANGE_TYPE) {
+      const res = await cards.mutate(req);
+      await Promise.all([clearTable(digest, trans), clearTable(slotTable, trans)]);
+      return res;
+    }
+    const { result } = await cards.query({ trans, query: { index: cards.schema.primaryKey, range: req.range }, values: false });
+    const res = await cards.mutate(req);
+    await releaseSlots(down, trans, result as string[]);
+    return res;
+  }
+  if (req.type === 'delete') {
+    const res = await cards.mutate(req);
+    await releaseSlots(down, trans, (req.keys as string[]).filter((_, i) => succeeded(res, i)));
+    return res;
+  }
+  // add / put: each card keeps the slot it owns; a new card gets the next one.
+  const res = await cards.mutate(req);
+  const written = (req.values as CardLike[]).filter((_, i) => succeeded(res, i));
+  if (!written.length) return res;
+  const owned = (await slotTable.getMany({ trans, keys: written.map((c) => c.id) })) as (CardSlotRow | undefined)[];
+  let allocator: SlotAllocatorRow | null = null;
+  const slots: number[] = [];
+  const newSlots: CardSlotRow[] = [];
+  for (let i = 0; i < written.length; i++) {
+    let slot = owned[i]?.slot;
+    if (slot === undefined) {
+      allocator ??= ((await digest.get({ trans, key: ALLOCATOR_CHUNK })) as SlotAllocatorRow | undefined) ?? { chunk: ALLOCATOR_CHUNK, nextSlot: 0 };
+      slot = allocator.nextSlot++;
+      newSlots.push({ id: written[i]!.id, slot });
+    }
+    slots.push(slot);
+  }
+  await editChunks(digest, trans, slots, (chunkFor) => written.forEach((c, i) => writeDigestEntry(chunkFor(slots[i]!), slots[i]!, c)));
+  if (allocator) {
+    await digest.mutate({ type: 'put', trans, values: [allocator], keys: [ALLOCATOR_CHUNK] });
+    await slotTable.mutate({ type: 'put', trans, values: newSlots, keys: newSlots.map((r) => r.id) });
+  }
+  return res;
+}
+
+/** Applies log entries to their days' rows (sign 1 adds, -1 removes). */
+async function editTallies(tallies: DBCoreTable, trans: DBCoreTransaction, changes: { review: ReviewLike; sign: 1 | -1 }[]): Promise<void> {
+  const counted = changes.filter(({ review }) => review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt));
+  if (!counted.length) return;
+  const days = [...new Set(counted.map(({ review }) => utcDayOf(review.reviewedAt)))];
+  const found = (await tallies.getMany({ trans, keys: days })) as (ReviewTallyRow | undefined)[];
+  const rows = new Map<number, ReviewTallyRow>();
+  days.forEach((day, i) => rows.set(day, found[i] ?? emptyTallyRow(day)));
+  for (const { review, sign } of counted) applyToTallyRow(rows.get(utcDayOf(review.reviewedAt))!, review, sign);
+  await tallies.mutate({ type: 'put', trans, values: [...rows.values()], keys: [...rows.keys()] });
+}
+
+async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+  const trans = req.trans;
+  const tallies = down.table(DERIVED_TABLES.reviewTallies);
+  if (req.type === 'deleteRange') {
+    if (req.range.type === ANY_RANGE_TYPE) {
+      const res = await reviews.mutate(req);
+      await clearTable(tallies, trans);
+      return res;
+    }
+    const { result } = await reviews.query({ trans, query: { index: reviews.schema.primaryKey, range: req.range }, values: true });
+    const res = await reviews.mutate(req);
+    await editTallies(tallies, trans, (result as ReviewLike[]).map((review) => ({ review, sign: -1 as const })));
+    return res;
+  }
+  if (req.type === 'delete') {
+    const existing = (await reviews.getMany({ trans, keys: req.keys })) as (ReviewLike | undefined)[];
+    const res = await reviews.mutate(req);
+    await editTallies(tallies, trans, existing.flatMap((review, i) => (review && succeeded(res, i) ? [{ review, sign: -1 as const }] : [])));
+    return res;
+  }
+  const keys = req.keys ?? req.values.map((v: ReviewLike) => v.id);
+  const existing = (await reviews.getMany({ trans, keys })) as (ReviewLike | undefined)[];
+  const res = await reviews.mutate(req);
+  const changes: { review: ReviewLike; sign: 1 | -1 }[] = [];
+  req.values.forEach((review: ReviewLike, i) => {
+    if (!succeeded(res, i)) return;
+    if (existing[i]) changes.push({ review: existing[i]!, sign: -1 });
+    changes.push({ review, sign: 1 });
+  });
+  await editTallies(tallies, trans, changes);
+  return res;
+}
+
+export const derivedTablesMiddleware: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'DerivedTables',
+  create(down) {
+    const has = (name: string) => down.schema.tables.some((t) => t.name === name);
+    const digestReady = has(DERIVED_TABLES.cardDigest);
+    const talliesReady = has(DERIVED_TABLES.reviewTallies);
+    const wrapped = new Map<string, DBCoreTable>();
+    return {
+      transaction(stores, mode, options) {
+        if (mode === 'readwrite') {
+          const extra: string[] = [];
+          if (digestReady && stores.includes('cards') && !stores.includes(DERIVED_TABLES.cardDigest)) {
+            extra.push(DERIVED_TABLES.cardDigest, DERIVED_TABLES.cardSlots);
+          }
+          if (talliesReady && stores.includes('reviews') && !stores.includes(DERIVED_TABLES.reviewTallies)) extra.push(DERIVED_TABLES.reviewTallies);
+          if (extra.length) stores = [...stores, ...extra];
+        }
+        return down.transaction(stores, mode, options);
+      },
+      table(name) {
+        const table = down.table(name);
+        const upkeep =
+          name === 'cards' && digestReady ? mutateCards : name === 'reviews' && talliesReady ? mutateReviews : null;
+        if (!upkeep) return table;
+        let w = wrapped.get(name);
+        if (!w) {
+          w = {
+            ...table,
+            mutate: (req) => (isUpgrade(req.trans) ? table.mutate(req) : serial(req.trans, () => upkeep(down, table, req))),
+          };
+          wrapped.set(name, w);
+        }
+        return w;
+      },
+    };
+  },
+};
