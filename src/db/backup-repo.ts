@@ -1,6 +1,7 @@
 import type { Table } from 'dexie';
 import type { Backup, BackupCard, Collection } from '../core/backup/backup-format.ts';
 import type { MergeCounts } from '../core/backup/merge-backup.ts';
+import type { WriteReport } from '../core/backup/write-backup.ts';
 import type { BackupStatus } from '../core/backup/backup-nudge.ts';
 import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
@@ -24,16 +25,24 @@ function allTables(db: RehearseDb): Table[] {
   return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions];
 }
 
-export interface ExportResult {
-  backup: Backup;
-  /** Damaged rows that could not go into the file (named). */
-  leftOut: string[];
+export interface ExportResult<T> extends WriteReport {
+  /** What `save` made of the file's text (e.g. a compressed file). */
+  saved: T;
   /** Set when the backup was made but its time could not be recorded. */
   warning: string | null;
 }
 
-/** Reads every table in one read transaction and assembles a backup; records when it was made. */
-export async function exportBackup(db: RehearseDb, now: number, device: string): Promise<ExportResult> {
+/**
+ * Reads every table in one read transaction, hands the backup's text (in pieces, made as they
+ * are read) to `save`, and once that succeeds records when the backup was made. Without `save`
+ * the text is made and dropped (the time is still recorded).
+ */
+export async function exportBackup<T = undefined>(
+  db: RehearseDb,
+  now: number,
+  device: string,
+  save?: (pieces: Iterable<string>) => Promise<T>,
+): Promise<ExportResult<T>> {
   const { rows, settings } = await db.transaction('r', allTables(db), async () => {
     const [cards, reviews, notes, flags, customQuestions, loaded] = await Promise.all([
       db.cards.toArray(),
@@ -45,18 +54,24 @@ export async function exportBackup(db: RehearseDb, now: number, device: string):
     ]);
     return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
   });
-  const [{ buildBackup }, { backupFailureMessage }] = await Promise.all([
-    import('../core/backup/parse-backup.ts'),
+  const [{ writeBackup }, { backupFailureMessage }] = await Promise.all([
+    import('../core/backup/write-backup.ts'),
     import('../core/backup/storage-errors.ts'),
   ]);
-  const { backup, leftOut } = buildBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
+  const { pieces, report } = writeBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
+  let saved: T;
+  if (save) saved = await save(pieces);
+  else {
+    for (const _piece of pieces);
+    saved = undefined as T;
+  }
   let warning: string | null = null;
   try {
     await setMeta(db, LAST_BACKUP_KEY, now);
   } catch (error) {
     warning = backupFailureMessage(error, 'export');
   }
-  return { backup, leftOut, warning };
+  return { saved, ...report, warning };
 }
 
 /** The review log as CSV pieces (see core/backup/review-log-csv.ts). */
@@ -165,12 +180,19 @@ async function readCollection(db: RehearseDb): Promise<Collection<CardRow, Revie
   return { cards, reviews, notes, flags, customQuestions };
 }
 
+/** Rows per bulk write: a merge of half a million reviews is queued in steps, not all at once. */
+const WRITE_BATCH = 10_000;
+
+async function addInBatches<T>(table: Table<T>, rows: readonly T[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += WRITE_BATCH) await table.bulkAdd(rows.slice(start, start + WRITE_BATCH));
+}
+
 async function writeCollection(db: RehearseDb, data: Collection<CardRow, ReviewRow>, settings: Settings): Promise<void> {
   await Promise.all([db.cards.clear(), db.reviews.clear(), db.notes.clear(), db.flags.clear(), db.customQuestions.clear()]);
   const saved = await updateSettings(db, settings);
   if (!saved.ok) throw new Error(`the settings are invalid (${saved.errors.join('; ')})`);
-  await db.cards.bulkAdd(data.cards);
-  await db.reviews.bulkAdd(data.reviews);
+  await addInBatches(db.cards, data.cards);
+  await addInBatches(db.reviews, data.reviews);
   await db.notes.bulkAdd(data.notes);
   await db.flags.bulkAdd(data.flags);
   await db.customQuestions.bulkAdd(data.customQuestions);
@@ -188,31 +210,46 @@ function sameMemory(a: MemoryState, b: MemoryState): boolean {
   return (Object.keys(x) as (keyof MemoryState)[]).every((k) => Object.is(x[k], y[k]));
 }
 
+/** Cards whose logs are read at once while replaying. */
+const REPLAY_BATCH = 500;
+
 /**
- * Every reviewed card's state from the merged log: reviews in time order (ties by id, as on
- * every device), starting from the state before the earliest one.
+ * The states of the given cards from their merged logs (read through the cardId index): reviews
+ * in time order (ties by id, as on every device), starting from the state before the earliest.
+ * `added` holds the cards the backup brings, not stored yet; they take their replayed state.
+ * Returns the stored cards whose state changed.
  */
-function replayCards(cards: CardRow[], reviews: ReviewRow[]): { cards: CardRow[]; notReplayed: string[] } {
-  const byCard = new Map<string, ReviewRow[]>();
-  for (const review of reviews) {
-    const list = byCard.get(review.cardId);
-    if (list) list.push(review);
-    else byCard.set(review.cardId, [review]);
-  }
+async function replayCards(
+  db: RehearseDb,
+  cardIds: readonly string[],
+  added: Map<string, CardRow>,
+): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
+  const changed: CardRow[] = [];
   const notReplayed: string[] = [];
-  const out = cards.map((card) => {
-    const log = byCard.get(card.id);
-    if (!log) return card;
-    try {
-      sortReviews(log);
-      const memory = replay(log[0]!.before, log);
-      return { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
-    } catch {
-      notReplayed.push(card.id);
-      return card;
-    }
-  });
-  return { cards: out, notReplayed };
+  for (let start = 0; start < cardIds.length; start += REPLAY_BATCH) {
+    const ids = cardIds.slice(start, start + REPLAY_BATCH);
+    const [stored, logs] = await Promise.all([
+      db.cards.bulkGet(ids),
+      Promise.all(ids.map((id) => db.reviews.where('cardId').equals(id).toArray())),
+    ]);
+    ids.forEach((id, i) => {
+      const card = added.get(id) ?? stored[i];
+      const log = logs[i]!;
+      if (!card || !log.length) return;
+      let next: CardRow;
+      try {
+        sortReviews(log);
+        const memory = replay(log[0]!.before, log);
+        next = { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
+      } catch {
+        notReplayed.push(id);
+        return;
+      }
+      if (added.has(id)) added.set(id, next);
+      else if (!sameMemory(card, next) || card.bucket !== next.bucket) changed.push(next);
+    });
+  }
+  return { changed, notReplayed };
 }
 
 function counts(data: Collection<unknown, unknown>): MergeCounts {
@@ -243,7 +280,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     customQuestions: backup.customQuestions,
   };
   // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
-  const { mergeCollections } = await import('../core/backup/merge-backup.ts');
+  const { planMerge } = await import('../core/backup/merge-backup.ts');
   return db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
       const current = await readCollection(db);
@@ -256,21 +293,25 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
       await resync(db, bank, now);
       return { mode, added: counts(incoming), updated: { notes: 0, customQuestions: 0 }, notReplayed: [] };
     }
-    const local = await readCollection(db);
-    const result = mergeCollections(local, incoming);
-    const replayed = replayCards(result.merged.cards, result.merged.reviews);
-    const stored = new Map(local.cards.map((c) => [c.id, c]));
-    const changedCards = replayed.cards.filter((card) => {
-      const before = stored.get(card.id);
-      return !before || !sameMemory(before, card) || before.bucket !== card.bucket;
-    });
-    await db.reviews.bulkAdd(result.toWrite.reviews);
-    await db.cards.bulkPut(changedCards);
-    await db.notes.bulkPut(result.toWrite.notes);
-    await db.flags.bulkPut(result.toWrite.flags);
-    await db.customQuestions.bulkPut(result.toWrite.customQuestions);
+    // Keys only for cards and reviews: which ids exist is all a merge needs to know of them.
+    const [cardIds, reviewIds, notes, flags, customQuestions] = await Promise.all([
+      db.cards.toCollection().primaryKeys(),
+      db.reviews.toCollection().primaryKeys(),
+      db.notes.toArray(),
+      db.flags.toArray(),
+      db.customQuestions.toArray(),
+    ]);
+    const plan = planMerge({ cardIds: new Set(cardIds), reviewIds: new Set(reviewIds), notes, flags, customQuestions }, incoming);
+    await addInBatches(db.reviews, plan.toWrite.reviews);
+    const added = new Map(plan.toWrite.cards.map((card) => [card.id, card]));
+    const replayed = await replayCards(db, plan.toReplay, added);
+    await addInBatches(db.cards, [...added.values()]);
+    await db.cards.bulkPut(replayed.changed);
+    await db.notes.bulkPut(plan.toWrite.notes);
+    await db.flags.bulkPut(plan.toWrite.flags);
+    await db.customQuestions.bulkPut(plan.toWrite.customQuestions);
     await resync(db, bank, now);
-    return { mode, added: result.added, updated: result.updated, notReplayed: replayed.notReplayed };
+    return { mode, added: plan.added, updated: plan.updated, notReplayed: replayed.notReplayed };
   });
 }
 

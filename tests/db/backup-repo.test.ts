@@ -3,11 +3,12 @@ import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { gradeCard, memoryOf, replayLog, resetQuestionProgress, syncBankCards } from '../../src/db/cards-repo.ts';
 import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
 import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, UndoUnavailableError } from '../../src/db/backup-repo.ts';
-import { serializeBackup, type Backup } from '../../src/core/backup/backup-format.ts';
+import type { Backup } from '../../src/core/backup/backup-format.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { backupFailureMessage, isQuotaError } from '../../src/core/backup/storage-errors.ts';
 import { makeQuestion } from '../fixtures.ts';
-import { makeBackup, T0, MIN, DAY } from '../core/backup/backup-fixtures.ts';
+import { makeBackupFile, readBackupFile } from '../../src/features/settings/backup-file.ts';
+import { backupTextV1, makeBackup, T0, MIN, DAY } from '../core/backup/backup-fixtures.ts';
 
 const BANK = { version: 'v1', questions: ['py-a', 'py-b', 'py-c'].map((id) => makeQuestion(id)) };
 let n = 0;
@@ -65,8 +66,8 @@ async function filled(): Promise<RehearseDb> {
 }
 
 async function exportText(db: RehearseDb, at: number, device = 'Test browser'): Promise<string> {
-  const { backup } = await exportBackup(db, at, device);
-  return serializeBackup(backup).join('');
+  const { saved } = await exportBackup(db, at, device, async (pieces) => [...pieces].join(''));
+  return saved;
 }
 
 function parsed(text: string): Backup {
@@ -103,6 +104,14 @@ describe('export and restore', () => {
     expect(before.settings).toMatchObject({ desiredRetention: 0.92, newPerDay: 15, learningSteps: ['2m', '15m'] });
   });
 
+  it('records the time of a backup only once its file was made', async () => {
+    const failed = await exportBackup(db, T0 + DAY, 'x', async () => {
+      throw new Error('disk full');
+    }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(Error);
+    expect((await loadBackupStatus(db)).lastBackupAt).toBeNull();
+  });
+
   it('records when the last backup was made', async () => {
     expect((await loadBackupStatus(db)).lastBackupAt).toBeNull();
     await exportBackup(db, T0 + 2 * DAY, 'x');
@@ -113,9 +122,10 @@ describe('export and restore', () => {
 
   it('leaves damaged rows out of the file, names them, and the file still imports', async () => {
     await db.cards.update('py-b#mistakes', { stability: 'broken' as unknown as number });
-    const { backup, leftOut } = await exportBackup(db, T0 + DAY, 'x');
+    const { saved, leftOut, cards } = await exportBackup(db, T0 + DAY, 'x', async (pieces) => [...pieces].join(''));
     expect(leftOut).toEqual(['card "py-b#mistakes"']);
-    expect(parseBackup(serializeBackup(backup).join('')).ok).toBe(true);
+    expect(cards).toBe(7);
+    expect(parseBackup(saved).ok).toBe(true);
   });
 
   it('exports the review log as FSRS CSV in time order', async () => {
@@ -131,6 +141,80 @@ describe('export and restore', () => {
       `py-b#answer,${T0 + 101 * MIN},4,0`,
       `own-q1#answer,${T0 + 105 * MIN},2,0`,
     ]);
+  });
+});
+
+/** What a learner's browser would hand the import: the bytes, under a name that may mislead. */
+async function fileOf(blob: Blob, name: string): Promise<File> {
+  return new File([await blob.arrayBuffer()], name);
+}
+
+async function readParsed(file: Blob): Promise<Backup> {
+  const read = await readBackupFile(file);
+  if (!read.ok) throw new Error(read.error);
+  return parsed(read.text);
+}
+
+describe('backup files', () => {
+  it('exports a gzip file that restores exactly on a wiped device', async () => {
+    const before = await collectionOf(db);
+    const { saved } = await exportBackup(db, T0 + 2 * DAY, 'Test browser', makeBackupFile);
+    expect(saved.compressed).toBe(true);
+    expect([...new Uint8Array(await saved.blob.slice(0, 2).arrayBuffer())]).toEqual([0x1f, 0x8b]);
+    const name = db.name;
+    await db.delete();
+    db = openDatabase(name);
+    await importBackup(db, await readParsed(await fileOf(saved.blob, 'rehearse-backup-2026-05-12.json.gz')), 'replace', T0 + 3 * DAY);
+    expect(await collectionOf(db)).toEqual(before);
+  });
+
+  it('recognises a compressed file by its contents, whatever it is called', async () => {
+    const { saved } = await exportBackup(db, T0 + 2 * DAY, 'x', makeBackupFile);
+    const read = await readBackupFile(await fileOf(saved.blob, 'renamed.json'));
+    expect(read.ok && read.compressed).toBe(true);
+    const plain = await readBackupFile(new File([backupTextV1()], 'misnamed.json.gz'));
+    expect(plain.ok && plain.compressed).toBe(false);
+  });
+
+  it('still imports an old plain version 1 file', async () => {
+    const backup = await readParsed(new File([backupTextV1(makeBackup())], 'rehearse-backup-2025-12-01.json'));
+    expect(backup.version).toBe(1);
+    const result = await importBackup(db, backup, 'merge', T0 + 40 * DAY);
+    expect(result.added).toMatchObject({ reviews: 5 });
+    const ids = new Set((await db.reviews.toArray()).map((r) => r.id));
+    for (const review of makeBackup().reviews) expect(ids.has(review.id)).toBe(true);
+  });
+
+  it('refuses a damaged compressed file with a clear message, before anything is changed', async () => {
+    const before = await everything(db);
+    const { saved } = await exportBackup(db, T0 + 2 * DAY, 'x', makeBackupFile);
+    const bytes = new Uint8Array(await saved.blob.arrayBuffer());
+    const flipped = bytes.slice();
+    for (let i = 20; i < flipped.length - 20; i += 7) flipped[i]! ^= 0x5a;
+    const afterExport = await everything(db);
+    for (const damaged of [flipped, bytes.slice(0, Math.floor(bytes.length / 2)), bytes.slice(0, 12)]) {
+      expect(await readBackupFile(new File([damaged], 'rehearse-backup.json.gz'))).toEqual({
+        ok: false,
+        error: 'This file is not a Rehearse backup: it is a damaged compressed (gzip) file and could not be unpacked.',
+      });
+    }
+    expect(await everything(db)).toEqual(afterExport);
+    expect(afterExport.reviews).toEqual(before.reviews);
+  });
+
+  it('refuses a compressed file too large to hold, or one that unpacks to too much text', async () => {
+    const { saved } = await exportBackup(db, T0 + 2 * DAY, 'x', makeBackupFile);
+    const file = await fileOf(saved.blob, 'big.json.gz');
+    const text = (await readBackupFile(file)) as { text: string };
+    expect(await readBackupFile(file, { fileBytes: file.size - 1, textBytes: 1e9 })).toEqual({
+      ok: false,
+      error: `This file is not a Rehearse backup: it is ${Math.max(1, Math.round(file.size / 1024))} kB, more than the ${Math.max(1, Math.round((file.size - 1) / 1024))} kB a backup can be.`,
+    });
+    expect(await readBackupFile(file, { fileBytes: 1e9, textBytes: text.text.length - 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^This file is not a Rehearse backup: unpacked, it is more than the \d+ kB a backup can be\.$/),
+    });
+    expect((await readBackupFile(file, { fileBytes: 1e9, textBytes: text.text.length })).ok).toBe(true);
   });
 });
 
@@ -174,6 +258,31 @@ describe('merging two devices that diverged', () => {
     const again = await importBackup(db, parsed(await exportText(other, T0 + 6 * DAY)), 'merge', T0 + 6 * DAY);
     expect(again.added).toEqual({ cards: 0, reviews: 0, notes: 0, flags: 0, customQuestions: 0 });
     expect(await db.reviews.count()).toBe(11);
+  });
+
+  it('adds only the new reviews and rewrites only the cards that received them', async () => {
+    const other = newDb();
+    await importBackup(other, parsed(await exportText(db, T0 + DAY)), 'replace', T0 + DAY);
+    const onlyB = await grade(other, 'py-a#answer', 1, T0 + 2 * DAY);
+    // Cards this device has changed in ways a replay of their (unchanged) log would undo.
+    await db.cards.update('py-b#answer', { stability: 42 });
+    await db.cards.update('py-c#mistakes', { suspended: true, bucket: 9 });
+    const before = await collectionOf(db);
+    const written: string[] = [];
+    db.reviews.hook('creating', (id) => void written.push(id as string));
+    db.cards.hook('creating', (id) => void written.push(`card ${id as string}`));
+    db.cards.hook('updating', (_changes, id) => void written.push(`card ${id as string}`));
+
+    const result = await importBackup(db, parsed(await exportText(other, T0 + 3 * DAY)), 'merge', T0 + 3 * DAY);
+    expect(result.added).toEqual({ cards: 0, reviews: 1, notes: 0, flags: 0, customQuestions: 0 });
+    expect(written.filter((w) => !w.startsWith('card '))).toEqual([onlyB.review.id]);
+    expect(written.filter((w) => w.startsWith('card ') && w !== 'card py-a#answer')).toEqual([]);
+    const after = await collectionOf(db);
+    expect(after.cards.filter((c) => c.id !== 'py-a#answer')).toEqual(before.cards.filter((c) => c.id !== 'py-a#answer'));
+    expect(after.reviews).toHaveLength(before.reviews.length + 1);
+    // The card that received a review has its merged log's state, its own suspension kept.
+    expect(memoryOf((await db.cards.get('py-a#answer'))!)).toEqual((await replayLog(db)).get('py-a#answer'));
+    expect(memoryOf((await db.cards.get('py-a#answer'))!)).toEqual(memoryOf((await other.cards.get('py-a#answer'))!));
   });
 
   it('keeps cards, notes and own questions that only this device has, and this device’s settings', async () => {

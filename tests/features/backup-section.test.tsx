@@ -12,7 +12,8 @@ import { loadSettings } from '../../src/db/settings-repo.ts';
 import { exportBackup } from '../../src/db/backup-repo.ts';
 import { formatBackupDate } from '../../src/ui/backup-reminder.tsx';
 import { makeQuestion } from '../fixtures.ts';
-import { backupText, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
+import { readBackupFile } from '../../src/features/settings/backup-file.ts';
+import { backupText, backupTextV1, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
 
 const questions = ['py-a', 'py-b'].map((id) => makeQuestion(id));
 const bank = { version: 'v1', questions, byId: new Map(questions.map((q) => [q.id, q])) };
@@ -52,6 +53,12 @@ function jsonFile(text: string, name = 'rehearse-backup-2026-06-01.json') {
   return new File([text], name, { type: 'application/json' });
 }
 
+async function textOf(blob: Blob): Promise<string> {
+  const read = await readBackupFile(blob);
+  if (!read.ok) throw new Error(read.error);
+  return read.text;
+}
+
 /** Captures what the section hands the browser to download. */
 function captureDownloads() {
   const files: { name: string; blob: Blob }[] = [];
@@ -82,7 +89,7 @@ describe('the backup section', () => {
 
   it('names the bad field of a hostile file', async () => {
     const user = renderSection();
-    const data = JSON.parse(backupText());
+    const data = JSON.parse(backupTextV1());
     data.reviews[2].rating = 9;
     await user.upload(screen.getByLabelText('Import backup'), jsonFile(JSON.stringify(data)));
     expect(await screen.findByRole('alert')).toHaveTextContent('reviews[2].rating must be 1–4');
@@ -144,14 +151,15 @@ describe('the backup section', () => {
     expect(await everything()).toEqual(before);
   });
 
-  it('exports a backup file that reads back as this collection, and says when it was made', async () => {
+  it('exports a compressed backup file that reads back as this collection, and says when it was made', async () => {
     const files = captureDownloads();
     const user = renderSection();
     expect(await screen.findByText('No backup made yet on this device.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Export backup' }));
-    await screen.findByText(/^Backup saved as rehearse-backup-2026-06-19\.json/);
-    expect(files.map((f) => f.name)).toEqual(['rehearse-backup-2026-06-19.json']);
-    const parsed = parseBackup(await files[0]!.blob.text());
+    await screen.findByText(/^Backup saved as rehearse-backup-2026-06-19\.json\.gz: 4 cards and 1 review\./);
+    expect(files.map((f) => f.name)).toEqual(['rehearse-backup-2026-06-19.json.gz']);
+    expect([...new Uint8Array(await files[0]!.blob.slice(0, 2).arrayBuffer())]).toEqual([0x1f, 0x8b]);
+    const parsed = parseBackup(await textOf(files[0]!.blob));
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
       expect(parsed.value.reviews).toEqual(await db.reviews.toArray());
@@ -159,6 +167,52 @@ describe('the backup section', () => {
       expect(parsed.value.exportedAt).toBe(NOW);
     }
     expect(await screen.findByText(/^Last backup: .*\(today\)\.$/)).toBeInTheDocument();
+  });
+
+  it('restores its own compressed export on a device that was wiped', async () => {
+    const files = captureDownloads();
+    const user = renderSection();
+    await user.click(screen.getByRole('button', { name: 'Export backup' }));
+    await screen.findByText(/^Backup saved as/);
+    const before = await everything();
+    await db.reviews.clear();
+    await db.cards.clear();
+    const file = new File([await files[0]!.blob.arrayBuffer()], files[0]!.name, { type: 'application/gzip' });
+    await user.upload(screen.getByLabelText('Import backup'), file);
+    await user.click(await screen.findByRole('button', { name: 'Replace…' }));
+    await user.click(screen.getByRole('button', { name: 'Replace everything' }));
+    expect(await screen.findByText(/^This device now holds the backup: 4 cards, 1 review/)).toBeInTheDocument();
+    const after = await everything();
+    expect({ cards: after.cards, reviews: after.reviews }).toEqual({ cards: before.cards, reviews: before.reviews });
+  });
+
+  it('refuses a damaged compressed file with a clear message and changes nothing', async () => {
+    const files = captureDownloads();
+    const user = renderSection();
+    await user.click(screen.getByRole('button', { name: 'Export backup' }));
+    await screen.findByText(/^Backup saved as/);
+    const before = await everything();
+    const bytes = new Uint8Array(await files[0]!.blob.arrayBuffer());
+    await user.upload(screen.getByLabelText('Import backup'), new File([bytes.slice(0, bytes.length - 30)], 'cut.json.gz'));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('cut.json.gz cannot be imported. Nothing was changed.');
+    expect(alert).toHaveTextContent('This file is not a Rehearse backup: it is a damaged compressed (gzip) file and could not be unpacked.');
+    expect(screen.queryByRole('button', { name: 'Merge' })).toBeNull();
+    expect(await everything()).toEqual(before);
+  });
+
+  it('saves plain JSON where the browser cannot compress', async () => {
+    vi.stubGlobal('CompressionStream', undefined);
+    try {
+      const files = captureDownloads();
+      const user = renderSection();
+      await user.click(screen.getByRole('button', { name: 'Export backup' }));
+      await screen.findByText(/^Backup saved as rehearse-backup-2026-06-19\.json: /);
+      expect(files.map((f) => f.name)).toEqual(['rehearse-backup-2026-06-19.json']);
+      expect(parseBackup(await files[0]!.blob.text()).ok).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('says how many calendar days ago the last backup was made', async () => {

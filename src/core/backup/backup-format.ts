@@ -1,33 +1,40 @@
 import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
 import { DIFFICULTY_BY_LEVEL, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
-import { SettingsSchema } from '../settings.ts';
-import { decodeConfig } from '../scheduling/fsrs.ts';
+import { SettingsSchema, type Settings } from '../settings.ts';
+import { decodeConfig, type MemoryState } from '../scheduling/fsrs.ts';
 
 /**
- * The Rehearse backup file, format version 1.
+ * The Rehearse backup file, format version 2 (what this version writes; version 1 still reads).
  *
- * One UTF-8 JSON object (each table row on its own line, so the file diffs and greps well):
+ * One UTF-8 JSON object, usually gzip-compressed (`.json.gz`; plain `.json` where the browser
+ * cannot compress). Each table row sits on its own line, so the unpacked file diffs and greps well:
  *
  * ```
  * {
  *   "format": "rehearse-backup",   // marker: anything else is not a Rehearse backup
- *   "version": 1,                  // this format's version; a newer number is refused with a clear message
+ *   "version": 2,                  // this format's version; a newer number is refused with a clear message
  *   "exportedAt": 1778418000000,   // epoch ms when the file was made
  *   "device": "Chrome on Android", // a short summary of the browser that made it
  *   "schemaVersion": 2,            // the IndexedDB schema version of the app that made it (informative)
+ *   "columns": { "cards": [...], "reviews": [...] },  // the legend of the row arrays below (CARD_COLUMNS, REVIEW_COLUMNS)
  *   "settings": { ... },           // every setting, as SettingsSchema (src/core/settings.ts) describes
- *   "cards": [ { "id": "py-x#answer", "questionId": "py-x", "kind": "answer", "suspended": false,
- *                "hidden": false, "due", "stability", "difficulty", "state", "reps", "lapses",
- *                "lastReview", "scheduledDays", "learningSteps" } ],
- *   "reviews": [ { "id", "cardId", "rating" (1–4 = Again…Easy; 0 = the card was reset to new),
- *                  "reviewedAt", "durationMs", "before": { the card's memory state before the entry },
- *                  "config": "0.9|365|1m 10m|10m|" (the schedule the grade used; "" for a reset) } ],
+ *   "cards": [ ["py-x#answer", "py-x", "answer", suspended, hidden, due, stability, difficulty, state,
+ *               reps, lapses, lastReview, scheduledDays, learningSteps] ],
+ *   "reviews": [ ["<id>", "<cardId>", rating (1–4 = Again…Easy; 0 = the card was reset to new),
+ *                 reviewedAt, durationMs, config (a position in "configs"),
+ *                 then the card's memory state before the entry: due … learningSteps as for cards] ],
+ *   "configs": [ "0.9|365|1m 10m|10m|", "" ],  // the schedules grades used ("" for a reset), each once
  *   "notes": [ { "questionId", "text", "updatedAt" } ],
  *   "flags": [ { "questionId", "flaggedAt" } ],
  *   "customQuestions": [ { every field of a bank question (QuestionSchema), "createdAt", "updatedAt" } ]
  * }
  * ```
+ *
+ * Cards and reviews are arrays rather than objects because a heavy learner has a million reviews:
+ * repeating every key on every row made version 1 files 2.5 times larger. Version 1 is the same
+ * object with `cards` and `reviews` as objects keyed by the column names (a review's memory state
+ * under "before", its schedule text under "config") and no "columns" or "configs".
  *
  * All times are epoch milliseconds. Card `state` is FSRS's numbering (0 new, 1 learning,
  * 2 review, 3 relearning). The review log is the source of truth: card states can be rebuilt
@@ -35,10 +42,17 @@ import { decodeConfig } from '../scheduling/fsrs.ts';
  * stored: it is derived from the card on import. Unknown fields are ignored on import.
  */
 export const BACKUP_FORMAT = 'rehearse-backup';
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = 2;
+/** Every version this code reads. */
+export const READABLE_VERSIONS = [1, 2] as const;
 
-/** A backup larger than this is refused before it is read (about ten years of heavy daily use). */
+/** A compressed backup file larger than this is refused before it is read. */
 export const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
+/**
+ * The most JSON text a backup may hold, plain or once unpacked: just under the longest string a
+ * browser's JavaScript engine can build (2^29 characters in V8). A million reviews take about 190 MB.
+ */
+export const MAX_BACKUP_TEXT_BYTES = 500 * 1024 * 1024;
 
 /** The latest time a JavaScript Date can hold; later "times" are garbage. */
 const MAX_TIME = 8.64e15;
@@ -112,8 +126,16 @@ export const CardSchema = v.pipe(
 
 /** The schedule a grade used (see encodeConfig in core/scheduling/fsrs.ts); replay needs it exact. */
 export function isScheduleConfig(text: string): boolean {
-  return decodeConfig(text) !== null;
+  // A log of a million grades uses a handful of schedules: decode each distinct one once.
+  let known = checkedConfigs.get(text);
+  if (known === undefined) {
+    known = decodeConfig(text) !== null;
+    if (checkedConfigs.size >= 1000) checkedConfigs.clear();
+    checkedConfigs.set(text, known);
+  }
+  return known;
 }
+const checkedConfigs = new Map<string, boolean>();
 
 export const ReviewSchema = v.pipe(
   v.object(
@@ -160,25 +182,56 @@ export const CustomQuestionSchema = v.pipe(
 );
 
 const list = <T extends v.GenericSchema>(row: T) => v.array(row, 'must be a list');
+const rowList = v.array(v.unknown(), 'must be a list');
 
-export const BackupSchema = v.object(
+/** The memory-state fields in the order rows carry them. */
+export const MEMORY_COLUMNS = ['due', 'stability', 'difficulty', 'state', 'reps', 'lapses', 'lastReview', 'scheduledDays', 'learningSteps'] as const;
+export const CARD_COLUMNS = ['id', 'questionId', 'kind', 'suspended', 'hidden', ...MEMORY_COLUMNS] as const;
+/** `config` is a position in the file's `configs`; the memory fields are the state before the entry. */
+export const REVIEW_COLUMNS = ['id', 'cardId', 'rating', 'reviewedAt', 'durationMs', 'config', ...MEMORY_COLUMNS] as const;
+
+const sameList = (expected: readonly string[]) => (value: unknown) =>
+  Array.isArray(value) && value.length === expected.length && value.every((item, i) => item === expected[i]);
+
+/**
+ * Everything but the card and review rows, which are checked one at a time (see parse-backup.ts)
+ * so a million of them are not copied twice.
+ */
+const headEntries = {
+  format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
+  exportedAt: time,
+  device: v.pipe(v.string('must be text'), v.maxLength(300, 'must be at most 300 characters')),
+  schemaVersion: v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(10_000, 'must be at most 10,000')),
+  settings: SettingsSchema,
+  cards: rowList,
+  reviews: rowList,
+  notes: list(NoteSchema),
+  flags: list(FlagSchema),
+  customQuestions: list(CustomQuestionSchema),
+};
+
+export const HeadV1Schema = v.object(
+  { ...headEntries, version: v.picklist(READABLE_VERSIONS, `must be ${READABLE_VERSIONS.join(' or ')}`) },
+  'must be an object',
+);
+
+export const HeadV2Schema = v.object(
   {
-    format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
-    version: v.literal(BACKUP_VERSION, `must be ${BACKUP_VERSION}`),
-    exportedAt: time,
-    device: v.pipe(v.string('must be text'), v.maxLength(300, 'must be at most 300 characters')),
-    schemaVersion: v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(10_000, 'must be at most 10,000')),
-    settings: SettingsSchema,
-    cards: list(CardSchema),
-    reviews: list(ReviewSchema),
-    notes: list(NoteSchema),
-    flags: list(FlagSchema),
-    customQuestions: list(CustomQuestionSchema),
+    ...headEntries,
+    version: v.literal(2),
+    columns: v.object(
+      {
+        cards: v.custom(sameList(CARD_COLUMNS), `must be ${JSON.stringify(CARD_COLUMNS)}`),
+        reviews: v.custom(sameList(REVIEW_COLUMNS), `must be ${JSON.stringify(REVIEW_COLUMNS)}`),
+      },
+      'must be an object',
+    ),
+    // Each is checked where a review uses it (a reset uses "", which is not a schedule).
+    configs: list(v.pipe(v.string('must be text'), v.maxLength(500, 'must be at most 500 characters'))),
   },
   'must be an object',
 );
 
-export type Backup = v.InferOutput<typeof BackupSchema>;
 export type BackupCard = v.InferOutput<typeof CardSchema>;
 export type BackupReview = v.InferOutput<typeof ReviewSchema>;
 export type BackupNote = v.InferOutput<typeof NoteSchema>;
@@ -196,25 +249,53 @@ export interface Collection<Card = BackupCard, Review = BackupReview> {
 
 export const COLLECTION_TABLES = ['cards', 'reviews', 'notes', 'flags', 'customQuestions'] as const;
 
+/** A validated backup, whichever version its file was: rows are always objects here. */
+export interface Backup extends Collection {
+  format: typeof BACKUP_FORMAT;
+  version: (typeof READABLE_VERSIONS)[number];
+  exportedAt: number;
+  device: string;
+  schemaVersion: number;
+  settings: Settings;
+}
+
+function memoryColumns(m: MemoryState): unknown[] {
+  return [m.due, m.stability, m.difficulty, m.state, m.reps, m.lapses, m.lastReview, m.scheduledDays, m.learningSteps];
+}
+
+function memoryFrom(row: readonly unknown[], at: number): Record<string, unknown> {
+  const memory: Record<string, unknown> = {};
+  MEMORY_COLUMNS.forEach((name, i) => (memory[name] = row[at + i]));
+  return memory;
+}
+
+export function cardColumns(card: BackupCard): unknown[] {
+  return [card.id, card.questionId, card.kind, card.suspended, card.hidden, ...memoryColumns(card)];
+}
+
+export function reviewColumns(review: BackupReview, configIndex: number): unknown[] {
+  return [review.id, review.cardId, review.rating, review.reviewedAt, review.durationMs, configIndex, ...memoryColumns(review.before)];
+}
+
+/** A version 2 card row as the object CardSchema checks; null when it is not a row of the right length. */
+export function cardFromColumns(row: unknown): Record<string, unknown> | null {
+  if (!Array.isArray(row) || row.length !== CARD_COLUMNS.length) return null;
+  const [id, questionId, kind, suspended, hidden] = row as unknown[];
+  return { id, questionId, kind, suspended, hidden, ...memoryFrom(row, 5) };
+}
+
 /**
- * The file's text in pieces (for a Blob), never one giant string: a large log would otherwise
- * approach the engine's string size limit. Joined, the pieces are the JSON of `backup`, one row a line.
+ * A version 2 review row as the object ReviewSchema checks, its schedule looked up in `configs`;
+ * null when it is not a row of the right length, 'config' when its schedule position is not one.
  */
-export function serializeBackup(backup: Backup): string[] {
-  const { cards, reviews, notes, flags, customQuestions, ...head } = backup;
-  const rows = { cards, reviews, notes, flags, customQuestions };
-  const headJson = JSON.stringify(head);
-  const parts: string[] = [headJson.slice(0, -1)];
-  const CHUNK = 1000;
-  for (const table of COLLECTION_TABLES) {
-    const items: readonly unknown[] = rows[table];
-    parts.push(`,\n"${table}":[`);
-    for (let start = 0; start < items.length; start += CHUNK) {
-      const chunk = items.slice(start, start + CHUNK).map((row) => `\n${JSON.stringify(row)}`);
-      parts.push((start ? ',' : '') + chunk.join(','));
-    }
-    parts.push(items.length ? '\n]' : ']');
-  }
-  parts.push('\n}\n');
-  return parts;
+export function reviewFromColumns(row: unknown, configs: readonly unknown[]): Record<string, unknown> | null | 'config' {
+  if (!Array.isArray(row) || row.length !== REVIEW_COLUMNS.length) return null;
+  const [id, cardId, rating, reviewedAt, durationMs, at] = row as unknown[];
+  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at >= configs.length) return 'config';
+  return { id, cardId, rating, reviewedAt, durationMs, config: configs[at], before: memoryFrom(row, 6) };
+}
+
+/** Gzip's magic number: how a compressed backup is recognised whatever its file is called. */
+export function isGzip(firstBytes: Uint8Array): boolean {
+  return firstBytes.length >= 2 && firstBytes[0] === 0x1f && firstBytes[1] === 0x8b;
 }

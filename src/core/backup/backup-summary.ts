@@ -69,8 +69,9 @@ export function localDateKey(time: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-export function backupFileName(now: number): string {
-  return `rehearse-backup-${localDateKey(now)}.json`;
+/** "rehearse-backup-2026-05-10.json.gz"; plain ".json" when the file is not compressed. */
+export function backupFileName(now: number, compressed = true): string {
+  return `rehearse-backup-${localDateKey(now)}.json${compressed ? '.gz' : ''}`;
 }
 
 export function reviewLogFileName(now: number): string {

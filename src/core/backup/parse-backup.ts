@@ -1,17 +1,19 @@
 import * as v from 'valibot';
-import type { Settings } from '../settings.ts';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
-  BackupSchema,
+  CARD_COLUMNS,
   CardSchema,
-  CustomQuestionSchema,
-  FlagSchema,
-  MAX_BACKUP_BYTES,
-  NoteSchema,
+  HeadV1Schema,
+  HeadV2Schema,
+  MAX_BACKUP_TEXT_BYTES,
+  REVIEW_COLUMNS,
   ReviewSchema,
+  cardFromColumns,
+  reviewFromColumns,
   type Backup,
-  type Collection,
+  type BackupCard,
+  type BackupReview,
 } from './backup-format.ts';
 
 export type ParseBackupResult = { ok: true; value: Backup } | { ok: false; errors: string[] };
@@ -24,7 +26,7 @@ const MAX_MESSAGES = 20;
  * Reads a backup file's text and validates every field. Never throws: a bad file gives
  * messages a person can act on, each naming the place, e.g. "reviews[12].rating must be 1–4".
  */
-export function parseBackup(text: unknown, maxBytes: number = MAX_BACKUP_BYTES): ParseBackupResult {
+export function parseBackup(text: unknown, maxBytes: number = MAX_BACKUP_TEXT_BYTES): ParseBackupResult {
   try {
     return parseUnchecked(text, maxBytes);
   } catch (error) {
@@ -53,15 +55,61 @@ function parseUnchecked(text: unknown, maxBytes: number): ParseBackupResult {
   }
   if (typeof header.version === 'number' && Number.isFinite(header.version) && header.version > BACKUP_VERSION) {
     return fail(
-      `This backup was made by a newer version of Rehearse (backup format ${header.version}; this version reads format ${BACKUP_VERSION}). Update Rehearse (reload it while online), then import the file again.`,
+      `This backup was made by a newer version of Rehearse (backup format ${header.version}; this version reads formats up to ${BACKUP_VERSION}). Update Rehearse (reload it while online), then import the file again.`,
     );
   }
+  return validate(data as Record<string, unknown>);
+}
+
+/**
+ * Checks every field. Card and review rows are checked one at a time and replaced in place by
+ * their checked copies: a million reviews are then held once, not twice.
+ */
+function validate(data: Record<string, unknown>): ParseBackupResult {
+  const columns = data.version === 2;
   // One problem per field is enough to act on.
-  const result = v.safeParse(BackupSchema, data, { abortPipeEarly: true });
-  if (!result.success) return { ok: false, errors: limit(result.issues.map(describeIssue)) };
-  const problems = crossCheck(result.output);
-  if (problems.length) return { ok: false, errors: limit(problems) };
-  return { ok: true, value: result.output };
+  const head = v.safeParse(columns ? HeadV2Schema : HeadV1Schema, data, { abortPipeEarly: true });
+  const problems = head.success ? [] : head.issues.map((issue) => describeIssue(issue));
+  const configs = Array.isArray(data.configs) ? (data.configs as unknown[]) : [];
+  const cards = checkRows<BackupCard>('cards', data.cards, CardSchema, problems, columns ? cardFromColumns : undefined);
+  const reviews = checkRows<BackupReview>('reviews', data.reviews, ReviewSchema, problems, columns ? (row) => reviewFromColumns(row, configs) : undefined);
+  if (!head.success || problems.length) return { ok: false, errors: limit(problems) };
+  const { format, version, exportedAt, device, schemaVersion, settings, notes, flags, customQuestions } = head.output;
+  const backup: Backup = { format, version, exportedAt, device, schemaVersion, settings, cards, reviews, notes, flags, customQuestions };
+  const clashes = crossCheck(backup);
+  if (clashes.length) return { ok: false, errors: limit(clashes) };
+  return { ok: true, value: backup };
+}
+
+/** Validates a table's rows in place; a version 2 row is first turned from columns into an object. */
+function checkRows<T>(
+  table: string,
+  rows: unknown,
+  schema: v.GenericSchema,
+  problems: string[],
+  fromColumns?: (row: unknown) => Record<string, unknown> | null | 'config',
+): T[] {
+  if (!Array.isArray(rows)) return [];
+  for (let i = 0; i < rows.length; i++) {
+    let row: unknown = rows[i];
+    if (fromColumns) {
+      const object = fromColumns(row);
+      if (object === null) {
+        const count = table === 'cards' ? CARD_COLUMNS.length : REVIEW_COLUMNS.length;
+        problems.push(`${table}[${i}] must be a list of ${count} values`);
+        continue;
+      }
+      if (object === 'config') {
+        problems.push(`${table}[${i}].config must be the position of a schedule in configs`);
+        continue;
+      }
+      row = object;
+    }
+    const result = v.safeParse(schema, row, { abortPipeEarly: true });
+    if (result.success) rows[i] = result.output;
+    else for (const issue of result.issues) problems.push(describeIssue(issue, `${table}[${i}]`));
+  }
+  return rows as T[];
 }
 
 function fail(message: string): ParseBackupResult {
@@ -116,9 +164,9 @@ const EXPECTED: Record<string, string> = {
   null: 'null',
 };
 
-/** "reviews[12].rating" from valibot's path. */
-function pathOf(issue: v.BaseIssue<unknown>): string {
-  let out = '';
+/** "reviews[12].rating" from valibot's path, after `prefix` when the row was checked on its own. */
+function pathOf(issue: v.BaseIssue<unknown>, prefix: string): string {
+  let out = prefix;
   for (const item of issue.path ?? []) {
     const key = (item as { key?: unknown }).key;
     if (typeof key === 'number') out += `[${key}]`;
@@ -127,8 +175,8 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
   return out;
 }
 
-export function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = pathOf(issue);
+export function describeIssue(issue: v.BaseIssue<unknown>, prefix = ''): string {
+  const path = pathOf(issue, prefix);
   let message = issue.message;
   if (issue.received === 'undefined') return path ? `${path} is missing` : 'a value is missing';
   if (message.startsWith('Invalid ')) {
@@ -167,64 +215,4 @@ function crossCheck(backup: Backup): string[] {
     }
   });
   return problems;
-}
-
-/** Rows as read from the database: checked here, because damaged rows must not make a backup unreadable. */
-export interface RawCollection {
-  cards: readonly unknown[];
-  reviews: readonly unknown[];
-  notes: readonly unknown[];
-  flags: readonly unknown[];
-  customQuestions: readonly unknown[];
-}
-
-/**
- * Assembles a backup from stored rows. A row that would fail validation on import (damaged
- * outside the app) is left out and named, so every file this makes can be imported again.
- */
-export function buildBackup(input: {
-  rows: RawCollection;
-  settings: Settings;
-  exportedAt: number;
-  device: string;
-  schemaVersion: number;
-}): { backup: Backup; leftOut: string[] } {
-  const leftOut: string[] = [];
-  const keep = <S extends v.GenericSchema>(schema: S, rows: readonly unknown[], label: (row: unknown) => string): v.InferOutput<S>[] => {
-    const kept: v.InferOutput<S>[] = [];
-    for (const row of rows) {
-      const result = v.safeParse(schema, row, { abortPipeEarly: true });
-      if (result.success) kept.push(result.output);
-      else leftOut.push(label(row));
-    }
-    return kept;
-  };
-  const name = (field: string, what: string) => (row: unknown) => {
-    const key = (row as Record<string, unknown> | null)?.[field];
-    return `${what} ${typeof key === 'string' ? JSON.stringify(key) : '(no id)'}`;
-  };
-  const cards = keep(CardSchema, input.rows.cards, name('id', 'card'));
-  const cardIds = new Set(cards.map((c) => c.id));
-  const reviews = keep(ReviewSchema, input.rows.reviews, name('id', 'review')).filter((r) => {
-    if (cardIds.has(r.cardId)) return true;
-    leftOut.push(`review ${JSON.stringify(r.id)} (its card ${JSON.stringify(r.cardId)} is missing or damaged)`);
-    return false;
-  });
-  const collection: Collection = {
-    cards,
-    reviews,
-    notes: keep(NoteSchema, input.rows.notes, name('questionId', 'note of')),
-    flags: keep(FlagSchema, input.rows.flags, name('questionId', 'flag of')),
-    customQuestions: keep(CustomQuestionSchema, input.rows.customQuestions, name('id', 'own question')),
-  };
-  const backup: Backup = {
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    exportedAt: input.exportedAt,
-    device: input.device.slice(0, 300),
-    schemaVersion: input.schemaVersion,
-    settings: input.settings,
-    ...collection,
-  };
-  return { backup, leftOut };
 }

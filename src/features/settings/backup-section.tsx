@@ -3,10 +3,11 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
 import { formatBackupDate } from '../../ui/backup-reminder.tsx';
 import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, type ImportResult } from '../../db/backup-repo.ts';
-import { MAX_BACKUP_BYTES, serializeBackup, type Backup } from '../../core/backup/backup-format.ts';
-import { parseBackup, tooLargeMessage } from '../../core/backup/parse-backup.ts';
+import { MAX_BACKUP_TEXT_BYTES, type Backup } from '../../core/backup/backup-format.ts';
+import { parseBackup } from '../../core/backup/parse-backup.ts';
 import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, type BackupSummary } from '../../core/backup/backup-summary.ts';
 import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
+import { makeBackupFile, readBackupFile } from './backup-file.ts';
 
 type Stage =
   | { kind: 'idle' }
@@ -40,9 +41,9 @@ function listPhrase(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** Saves text pieces as a file through the browser's own download (no network involved). */
-function download(fileName: string, parts: string[], type: string): void {
-  const url = URL.createObjectURL(new Blob(parts, { type }));
+/** Saves a file through the browser's own download (no network involved). */
+function download(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
@@ -108,13 +109,13 @@ export function BackupSection() {
   async function onExport() {
     await runAction('Making the backup…', 'export', async () => {
       const at = now();
-      const { backup, leftOut, warning } = await exportBackup(db, at, describeDevice(navigator.userAgent));
-      const fileName = backupFileName(at);
-      download(fileName, serializeBackup(backup), 'application/json');
+      const { saved, cards, reviews, leftOut, warning } = await exportBackup(db, at, describeDevice(navigator.userAgent), makeBackupFile);
+      const fileName = backupFileName(at, saved.compressed);
+      download(fileName, saved.blob);
       const skipped = leftOut.length
         ? ` ${plural(leftOut.length, 'damaged record')} could not be included: ${leftOut.slice(0, 3).join(', ')}${leftOut.length > 3 ? '…' : ''}.`
         : '';
-      setNotice(`Backup saved as ${fileName}: ${plural(backup.cards.length, 'card')} and ${plural(backup.reviews.length, 'review')}. Keep it somewhere other than this device.${skipped}`);
+      setNotice(`Backup saved as ${fileName}: ${plural(cards, 'card')} and ${plural(reviews, 'review')}. Keep it somewhere other than this device.${skipped}`);
       if (warning) setProblem({ title: warning, details: [] });
     });
   }
@@ -123,7 +124,7 @@ export function BackupSection() {
     await runAction('Making the review log…', 'export', async () => {
       const parts = await exportReviewLogCsv(db);
       const fileName = reviewLogFileName(now());
-      download(fileName, parts, 'text/csv');
+      download(fileName, new Blob(parts, { type: 'text/csv' }));
       setNotice(`Review log saved as ${fileName}.`);
     });
   }
@@ -140,15 +141,10 @@ export function BackupSection() {
       setProblem({ title: `${file.name} cannot be imported. Nothing was changed.`, details });
       setStage({ kind: 'idle' });
     };
-    if (file.size > MAX_BACKUP_BYTES) return refuse([tooLargeMessage(MAX_BACKUP_BYTES, file.size)]);
     setStage({ kind: 'checking', fileName: file.name });
-    let text: string;
-    try {
-      text = await file.text();
-    } catch (error) {
-      return refuse([`The file could not be read (${(error as Error)?.name ?? 'error'}). Choose it again.`]);
-    }
-    const parsed = parseBackup(text, MAX_BACKUP_BYTES);
+    const read = await readBackupFile(file);
+    if (!read.ok) return refuse([read.error]);
+    const parsed = parseBackup(read.text, MAX_BACKUP_TEXT_BYTES);
     if (!parsed.ok) return refuse(parsed.errors);
     setStage({ kind: 'preview', backup: parsed.value, summary: summarizeBackup(parsed.value), fileName: file.name });
   }
@@ -191,7 +187,7 @@ export function BackupSection() {
         <input
           id={fileId}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.gz,application/json,application/gzip"
           onChange={(e) => void onFile(e)}
           disabled={busy}
           aria-describedby={`${fileId}-help`}

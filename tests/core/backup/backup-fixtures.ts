@@ -1,4 +1,5 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, serializeBackup, type Backup, type BackupCard, type BackupReview } from '../../../src/core/backup/backup-format.ts';
+import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../../src/core/backup/backup-format.ts';
+import { serializeBackup } from '../../../src/core/backup/write-backup.ts';
 import { encodeConfig, grade, newMemory, scheduleConfigFrom, type MemoryState, type Rating } from '../../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.ts';
 import { makeQuestion } from '../../fixtures.ts';
@@ -44,6 +45,18 @@ export function makeBackup(patch: Partial<Backup> = {}): Backup {
   };
 }
 
+/** The file this version writes (format 2: card and review rows as arrays). */
 export function backupText(backup: Backup = makeBackup()): string {
   return serializeBackup(backup).join('');
+}
+
+/**
+ * A file as earlier versions wrote it (format 1): the backup object itself, every row an object
+ * with its keys, one row a line.
+ */
+export function backupTextV1(backup: Backup = makeBackup()): string {
+  const { cards, reviews, notes, flags, customQuestions, ...head } = { ...backup, version: 1 };
+  const rows = { cards, reviews, notes, flags, customQuestions };
+  const tables = Object.entries(rows).map(([name, list]) => `"${name}":[${list.map((row) => `\n${JSON.stringify(row)}`).join(',')}${list.length ? '\n' : ''}]`);
+  return `${JSON.stringify(head).slice(0, -1)},\n${tables.join(',\n')}\n}\n`;
 }

@@ -31,8 +31,9 @@ describe('the import preview summary', () => {
     expect(describeDevice('')).toBe('Unknown browser');
   });
 
-  it('names files by the local date', () => {
-    expect(backupFileName(new Date(2026, 0, 5, 23, 59).getTime())).toBe('rehearse-backup-2026-01-05.json');
+  it('names files by the local date, compressed backups ending .json.gz', () => {
+    expect(backupFileName(new Date(2026, 0, 5, 23, 59).getTime())).toBe('rehearse-backup-2026-01-05.json.gz');
+    expect(backupFileName(new Date(2026, 0, 5, 23, 59).getTime(), false)).toBe('rehearse-backup-2026-01-05.json');
     expect(reviewLogFileName(new Date(2026, 10, 25, 0, 1).getTime())).toBe('rehearse-review-log-2026-11-25.csv');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCollections } from '../../../src/core/backup/merge-backup.ts';
+import { planMerge, type LocalKeys } from '../../../src/core/backup/merge-backup.ts';
 import type { Collection } from '../../../src/core/backup/backup-format.ts';
 import { makeQuestion } from '../../fixtures.ts';
 import { gradedCard, T0, DAY } from './backup-fixtures.ts';
@@ -8,28 +8,34 @@ function collection(patch: Partial<Collection>): Collection {
   return { cards: [], reviews: [], notes: [], flags: [], customQuestions: [], ...patch };
 }
 
-describe('merging two copies of a collection', () => {
+/** What the database hands a merge: the keys of cards and reviews, the small tables whole. */
+function keysOf(local: Collection): LocalKeys {
+  const { notes, flags, customQuestions } = local;
+  return { cardIds: new Set(local.cards.map((c) => c.id)), reviewIds: new Set(local.reviews.map((r) => r.id)), notes, flags, customQuestions };
+}
+
+describe('planning a merge of a backup into this device', () => {
   const shared = gradedCard('py-a#answer', [3], T0, 'shared');
   const mine = gradedCard('py-b#answer', [3, 3], T0 + DAY, 'mine');
   const theirs = gradedCard('py-c#answer', [1, 3], T0 + 2 * DAY, 'theirs');
+  const theirsOnShared = gradedCard('py-a#answer', [3, 3], T0 + 3 * DAY, 'theirs-a');
 
-  it('keeps every review once: the union of both logs by review id', () => {
+  it('adds only the reviews and cards this device lacks, each once', () => {
     const local = collection({ cards: [shared.card, mine.card], reviews: [...shared.reviews, ...mine.reviews] });
-    const incoming = collection({ cards: [shared.card, theirs.card], reviews: [...shared.reviews, ...theirs.reviews] });
-    const { merged, added, toWrite } = mergeCollections(local, incoming);
-    const ids = merged.reviews.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual([...shared.reviews, ...mine.reviews, ...theirs.reviews].map((r) => r.id).sort());
-    expect(merged.cards.map((c) => c.id)).toEqual(['py-a#answer', 'py-b#answer', 'py-c#answer']);
+    const incoming = collection({ cards: [shared.card, theirs.card], reviews: [...shared.reviews, ...theirs.reviews, ...theirs.reviews] });
+    const { added, toWrite } = planMerge(keysOf(local), incoming);
     expect(added).toMatchObject({ reviews: 2, cards: 1 });
     expect(toWrite.reviews).toEqual(theirs.reviews);
     expect(toWrite.cards).toEqual([theirs.card]);
   });
 
-  it('keeps the local row of a card both sides have (its state is replayed afterwards)', () => {
-    const suspendedHere = { ...shared.card, suspended: true };
-    const { merged } = mergeCollections(collection({ cards: [suspendedHere] }), collection({ cards: [{ ...shared.card, stability: 99 }] }));
-    expect(merged.cards).toEqual([suspendedHere]);
+  it('replays only the cards whose log gained reviews', () => {
+    const local = collection({ cards: [shared.card, mine.card], reviews: [...shared.reviews, ...mine.reviews] });
+    const incoming = collection({
+      cards: [shared.card, mine.card, theirs.card],
+      reviews: [...shared.reviews, ...mine.reviews, ...theirsOnShared.reviews, ...theirs.reviews],
+    });
+    expect(planMerge(keysOf(local), incoming).toReplay.sort()).toEqual(['py-a#answer', 'py-c#answer']);
   });
 
   it('keeps the newer version of a note or own question, and the local one on a tie', () => {
@@ -54,29 +60,26 @@ describe('merging two copies of a collection', () => {
         { ...makeQuestion('own-2'), createdAt: T0, updatedAt: T0 },
       ],
     });
-    const { merged, added, updated, toWrite } = mergeCollections(local, incoming);
-    expect(Object.fromEntries(merged.notes.map((n) => [n.questionId, n.text]))).toEqual({
-      'py-a': 'new', 'py-b': 'mine, newer', 'py-c': 'mine, tie', 'py-d': 'only here', 'py-e': 'only there',
-    });
-    expect(merged.customQuestions.map((q) => q.title)).toEqual(['New title?', 'What does own-2 test?']);
+    const { added, updated, toWrite } = planMerge(keysOf(local), incoming);
+    expect(Object.fromEntries(toWrite.notes.map((n) => [n.questionId, n.text]))).toEqual({ 'py-a': 'new', 'py-e': 'only there' });
+    expect(toWrite.customQuestions.map((q) => q.title)).toEqual(['What does own-2 test?', 'New title?']);
     expect(added).toMatchObject({ notes: 1, customQuestions: 1 });
     expect(updated).toEqual({ notes: 1, customQuestions: 1 });
-    expect(toWrite.notes.map((n) => n.questionId).sort()).toEqual(['py-a', 'py-e']);
   });
 
-  it('unites the flags of both sides', () => {
-    const { merged, added } = mergeCollections(
-      collection({ flags: [{ questionId: 'py-a', flaggedAt: T0 }] }),
+  it('adds only the flags this device lacks', () => {
+    const { toWrite, added } = planMerge(
+      keysOf(collection({ flags: [{ questionId: 'py-a', flaggedAt: T0 }] })),
       collection({ flags: [{ questionId: 'py-a', flaggedAt: T0 + 1 }, { questionId: 'py-b', flaggedAt: T0 }] }),
     );
-    expect(merged.flags).toEqual([{ questionId: 'py-a', flaggedAt: T0 }, { questionId: 'py-b', flaggedAt: T0 }]);
+    expect(toWrite.flags).toEqual([{ questionId: 'py-b', flaggedAt: T0 }]);
     expect(added.flags).toBe(1);
   });
 
-  it('changes nothing when a copy is merged into itself', () => {
+  it('writes and replays nothing when a copy is merged into itself', () => {
     const local = collection({ cards: [shared.card], reviews: shared.reviews, notes: [{ questionId: 'py-a', text: 'x', updatedAt: T0 }] });
-    const { merged, toWrite } = mergeCollections(local, structuredClone(local));
-    expect(merged).toEqual(local);
+    const { toWrite, toReplay } = planMerge(keysOf(local), structuredClone(local));
     expect(toWrite).toEqual(collection({}));
+    expect(toReplay).toEqual([]);
   });
 });

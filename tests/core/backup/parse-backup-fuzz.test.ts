@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBackup } from '../../../src/core/backup/parse-backup.ts';
-import { serializeBackup } from '../../../src/core/backup/backup-format.ts';
+import { serializeBackup } from '../../../src/core/backup/write-backup.ts';
 import { backupText } from './backup-fixtures.ts';
 import { applyMutations, mutations, prototypesUntouched } from './mutations.ts';
 

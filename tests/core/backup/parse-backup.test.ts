@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseBackup, buildBackup } from '../../../src/core/backup/parse-backup.ts';
-import { serializeBackup } from '../../../src/core/backup/backup-format.ts';
+import { parseBackup } from '../../../src/core/backup/parse-backup.ts';
+import { writeBackup, type RawCollection } from '../../../src/core/backup/write-backup.ts';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.ts';
-import { backupText, makeBackup, T0 } from './backup-fixtures.ts';
+import { backupText, backupTextV1, gradedCard, makeBackup, T0 } from './backup-fixtures.ts';
 
 function errorsOf(text: string, maxBytes?: number): string[] {
   const result = parseBackup(text, maxBytes);
@@ -10,8 +10,13 @@ function errorsOf(text: string, maxBytes?: number): string[] {
   return result.errors;
 }
 
-/** The fixture as plain JSON data, to damage one field at a time. */
+/** The fixture as a version 1 file's JSON data (rows as objects), to damage one field at a time. */
 function data(): Record<string, any> {
+  return JSON.parse(backupTextV1());
+}
+
+/** The fixture as a version 2 file's JSON data (card and review rows as arrays). */
+function dataV2(): Record<string, any> {
   return JSON.parse(backupText());
 }
 
@@ -23,6 +28,22 @@ describe('reading a backup file', () => {
     expect(parseBackup(text)).toEqual({ ok: true, value: backup });
   });
 
+  it('still reads a version 1 file (rows as objects) as the same backup', () => {
+    const backup = makeBackup();
+    expect(JSON.parse(backupTextV1(backup)).reviews[0]).toHaveProperty('before');
+    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 } });
+  });
+
+  it('writes card and review rows as arrays with a legend, each schedule once: under half the size of version 1', () => {
+    const many = Array.from({ length: 40 }, (_, i) => gradedCard(`py-q${i}#answer`, [3, 3, 1, 3, 4, 3, 2, 3, 3, 4], T0, crypto.randomUUID()));
+    const backup = makeBackup({ cards: many.map((m) => m.card), reviews: many.flatMap((m) => m.reviews) });
+    const v2 = JSON.parse(backupText(backup));
+    expect(v2.columns.reviews.slice(0, 6)).toEqual(['id', 'cardId', 'rating', 'reviewedAt', 'durationMs', 'config']);
+    expect(v2.reviews[0]).toEqual(expect.any(Array));
+    expect(v2.configs).toHaveLength(1);
+    expect(backupText(backup).length).toBeLessThan(backupTextV1(backup).length / 2);
+    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup });
+  });
   it('reads a backup with empty tables and a byte-order mark', () => {
     const backup = makeBackup({ cards: [], reviews: [], notes: [], flags: [], customQuestions: [] });
     expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup });
@@ -45,11 +66,11 @@ describe('reading a backup file', () => {
   });
 
   it('refuses a backup from a newer version of Rehearse, saying so', () => {
-    const [message] = errorsOf(JSON.stringify({ ...data(), version: 2 }));
-    expect(message).toMatch(/made by a newer version of Rehearse/);
+    const [message] = errorsOf(JSON.stringify({ ...dataV2(), version: 3 }));
+    expect(message).toMatch(/made by a newer version of Rehearse \(backup format 3; this version reads formats up to 2\)/);
     expect(message).toMatch(/Update Rehearse/);
-    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1']);
-    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1 or 2']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1 or 2']);
   });
 
   it('refuses an oversized file before parsing it', () => {
@@ -91,8 +112,33 @@ describe('reading a backup file', () => {
     );
   });
 
+  it('names the row and field of a bad value in a version 2 file, whose rows are arrays', () => {
+    const d = dataV2();
+    d.reviews[1][2] = 7; // rating
+    d.reviews[2][9] = 9; // the state before
+    d.reviews[3][5] = 4; // a schedule position past the end of configs
+    d.reviews[4] = { id: 'x' };
+    d.cards[0][5] = 'tomorrow'; // due
+    d.cards[1].pop();
+    d.configs.push('rm -rf /');
+    d.reviews[0][5] = 1;
+    expect(errorsOf(JSON.stringify(d)).sort()).toEqual(
+      [
+        'reviews[0].config must be a schedule such as "0.9|365|1m 10m|10m|"',
+        'reviews[1].rating must be 1–4 (or 0 for a reset to new)',
+        'reviews[2].before.state must be 0–3 (new, learning, review, relearning)',
+        'reviews[3].config must be the position of a schedule in configs',
+        'reviews[4] must be a list of 15 values',
+        'cards[0].due must be a time (milliseconds since 1970)',
+        'cards[1] must be a list of 14 values',
+      ].sort(),
+    );
+    expect(errorsOf(JSON.stringify({ ...dataV2(), configs: undefined }))).toContain('configs is missing');
+    expect(errorsOf(JSON.stringify({ ...dataV2(), columns: { cards: [], reviews: dataV2().columns.reviews } }))[0]).toMatch(/^columns\.cards must be \["id","questionId"/);
+  });
+
   it('refuses numbers too large to be real (1e400 is Infinity) and fractional counts', () => {
-    const text = backupText().replace(/"reps":\d+/, '"reps":1e400').replace(/"lapses":\d+/, '"lapses":0.5');
+    const text = backupTextV1().replace(/"reps":\d+/, '"reps":1e400').replace(/"lapses":\d+/, '"lapses":0.5');
     expect(errorsOf(text)).toEqual(['cards[0].reps must be a finite number', 'cards[0].lapses must be a whole number']);
     const d = data();
     d.reviews[0].reviewedAt = 1e300;
@@ -140,7 +186,7 @@ describe('reading a backup file', () => {
   });
 
   it('ignores prototype-pollution keys and unknown fields, polluting nothing', () => {
-    const text = backupText()
+    const text = backupTextV1()
       .replace('{"format"', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"format"')
       .replace('"rating":3', '"__proto__":{"rating":9},"rating":3');
     const result = parseBackup(text);
@@ -164,43 +210,53 @@ describe('reading a backup file', () => {
   });
 });
 
+function written(rows: RawCollection) {
+  const { pieces, report } = writeBackup({ rows, settings: DEFAULT_SETTINGS, exportedAt: T0, device: 'Firefox on Linux', schemaVersion: 2 });
+  const text = [...pieces].join('');
+  return { text, report };
+}
+
 describe('making a backup from stored rows', () => {
   it('leaves out damaged rows, names them, and the file still imports', () => {
     const good = makeBackup();
-    const { backup, leftOut } = buildBackup({
-      rows: {
-        cards: [...good.cards, { id: 'py-x#answer', questionId: 'py-x', kind: 'answer', stability: 'broken' }],
-        reviews: [...good.reviews, { ...good.reviews[0], id: 'orphan', cardId: 'py-x#answer' }, { id: 'bad', rating: 12 }],
-        notes: good.notes,
-        flags: [...good.flags, null],
-        customQuestions: good.customQuestions,
-      },
-      settings: DEFAULT_SETTINGS,
-      exportedAt: T0,
-      device: 'Firefox on Linux',
-      schemaVersion: 2,
+    const { text, report } = written({
+      cards: [...good.cards, { id: 'py-x#answer', questionId: 'py-x', kind: 'answer', stability: 'broken' }],
+      reviews: [...good.reviews, { ...good.reviews[0], id: 'orphan', cardId: 'py-x#answer' }, { id: 'bad', rating: 12 }],
+      notes: good.notes,
+      flags: [...good.flags, null],
+      customQuestions: good.customQuestions,
     });
-    expect(leftOut).toEqual([
+    expect(report.leftOut).toEqual([
       'card "py-x#answer"',
-      'review "bad"',
       'review "orphan" (its card "py-x#answer" is missing or damaged)',
+      'review "bad"',
       'flag of (no id)',
     ]);
-    expect(backup.cards).toEqual(good.cards);
-    expect(backup.reviews).toEqual(good.reviews);
-    expect(parseBackup(serializeBackup(backup).join('')).ok).toBe(true);
+    expect(report).toMatchObject({ cards: good.cards.length, reviews: good.reviews.length });
+    const parsed = parseBackup(text);
+    expect(parsed.ok && parsed.value.cards).toEqual(good.cards);
+    expect(parsed.ok && parsed.value.reviews).toEqual(good.reviews);
   });
 
-  it('fills in missing suspended/hidden flags of old rows as false', () => {
-    const { card } = { card: { ...makeBackup().cards[0]! } } as { card: Record<string, unknown> };
+  it('fills in missing suspended/hidden flags of old rows as false and drops the bucket', () => {
+    const card: Record<string, unknown> = { ...makeBackup().cards[0]! };
     delete card.hidden;
     delete card.suspended;
-    const { backup, leftOut } = buildBackup({
-      rows: { cards: [{ ...card, bucket: 2 }], reviews: [], notes: [], flags: [], customQuestions: [] },
+    const { text, report } = written({ cards: [{ ...card, bucket: 2 }], reviews: [], notes: [], flags: [], customQuestions: [] });
+    expect(report.leftOut).toEqual([]);
+    const parsed = parseBackup(text);
+    expect(parsed.ok && parsed.value.cards[0]).toMatchObject({ hidden: false, suspended: false });
+    expect(parsed.ok && parsed.value.cards[0]).not.toHaveProperty('bucket');
+  });
+
+  it('makes its text in pieces of at most a thousand rows', () => {
+    const many = Array.from({ length: 250 }, (_, i) => gradedCard(`py-q${i}#answer`, [3, 3, 1, 3, 4, 3, 2, 3, 3, 4], T0));
+    const { pieces } = writeBackup({
+      rows: { cards: many.map((m) => m.card), reviews: many.flatMap((m) => m.reviews), notes: [], flags: [], customQuestions: [] },
       settings: DEFAULT_SETTINGS, exportedAt: T0, device: '', schemaVersion: 2,
     });
-    expect(leftOut).toEqual([]);
-    expect(backup.cards[0]).toMatchObject({ hidden: false, suspended: false });
-    expect(backup.cards[0]).not.toHaveProperty('bucket');
+    const list = [...pieces];
+    expect(Math.max(...list.map((p) => p.split('\n').length - 1))).toBeLessThanOrEqual(1000);
+    expect(parseBackup(list.join('')).ok).toBe(true);
   });
 });
