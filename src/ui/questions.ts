@@ -10,9 +10,9 @@ export interface QuestionLookup {
   loaded: boolean;
 }
 
-function useOwnQuestions() {
+function useOwnQuestions(enabled = true) {
   const { db } = useServices();
-  return useLiveQuery(() => db.customQuestions.toArray(), [db]);
+  return useLiveQuery(async () => (enabled ? db.customQuestions.toArray() : null), [db, enabled]);
 }
 
 /** Bank and own questions as summaries (no long texts): for lists, filters and sessions. */
@@ -51,7 +51,7 @@ export interface FullQuestions {
 export function useFullQuestions(enabled = true): FullQuestions | undefined {
   const { bank } = useServices();
   const content = useBankContent(enabled);
-  const own = useOwnQuestions();
+  const own = useOwnQuestions(enabled);
   return useMemo(() => {
     if (!content || !own) return undefined;
     const questions: LoadedQuestion[] = [
@@ -63,4 +63,25 @@ export function useFullQuestions(enabled = true): FullQuestions | undefined {
     ];
     return { questions, byId: new Map(questions.map((q) => [q.id, q])) };
   }, [bank, content, own]);
+}
+
+/**
+ * One question with its full texts, kept current (an edit shows at once): undefined while
+ * loading, null when there is no such question. Reads one row, not every own question.
+ */
+export function useQuestion(id: string | null | undefined): LoadedQuestion | null | undefined {
+  const { db, bank } = useServices();
+  const isBank = !!id && bank.questions.some((q) => q.id === id);
+  const content = useBankContent(isBank);
+  const own = useLiveQuery(async () => (id && !isBank ? ((await db.customQuestions.get(id)) ?? null) : null), [db, id, isBank]);
+  if (!id) return null;
+  if (isBank) {
+    if (!content) return undefined;
+    const q = content.get(id);
+    return q ? { ...q, source: 'bank' } : null;
+  }
+  if (own === undefined) return undefined;
+  if (!own) return null;
+  const { createdAt: _c, updatedAt: _u, ...q } = own;
+  return { ...q, source: 'own' };
 }

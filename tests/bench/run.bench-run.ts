@@ -172,7 +172,8 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   };
   tempDirs.push(big.runDir);
   const seeded = big.summary;
-  expect(seeded.cards).toBe(TOTAL_CARDS);
+  // Fresh seeds are written before the app syncs the bank's cards; older cached ones after.
+  expect([TOTAL_CARDS, TOTAL_CARDS - 2 * BANK_QUESTIONS]).toContain(seeded.cards);
   expect(seeded.reviews).toBe(TOTAL_REVIEWS);
   expect(seeded.idbVersion).toBe(20); // Dexie's version 2 (Dexie stores version × 10)
   evidence.push(
@@ -182,6 +183,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
         ? `cached profile seeded ${((Date.now() - big.seededAt) / 3_600_000).toFixed(1)} h ago, copied for this run (seeding took ${(seeded.ms / 1000).toFixed(0)} s)`
         : `seeded in ${(seeded.ms / 1000).toFixed(0)} s (${n(Math.round((seeded.cards + seeded.reviews + seeded.customQuestions) / (seeded.ms / 1000)))} rows/s)`) +
       `; when seeded, due today: ${n(seeded.reviewDueToday)} review cards, ${seeded.learningDueNow} learning cards.`,
+    `First open of the app on this collection (schema upgrade from version 2 if the copy needed one, bank sync): ${n(big.firstOpenMs)} ms.`,
   );
 
   let page!: Page;
@@ -376,13 +378,14 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
   await phase('Progress render', async () => {
     // Between runs the learner is on Settings: a light screen (Today would start its own deferred reads).
     await clickNav(page, 'Settings', settingsReady);
-    const floor = median((await page.evaluate(floorGetAll, { store: 'cards', runs: RUNS })).ms);
+    // Floor: a raw getAll of the card digest (what the screen reads besides ~365 small tally rows).
+    const floor = median((await page.evaluate(floorGetAll, { store: 'cardDigest', runs: RUNS })).ms);
     const visit = async (cap: number) => {
       await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5_000 })));
       const t = await timeInteraction(page, CONDITIONS.progressComplete, () => navLink(page, 'Progress').click(), cap);
       return { ready: t.firsts.ready ?? t.ms, complete: t.ms };
     };
-    // First visit: nothing cached (the screen keeps day tallies of the review log once computed).
+    // First visit of this page load.
     await startTrace(page);
     const first = await visit(PROGRESS_CAP).catch(() => null);
     const trace = await stopTrace(page);

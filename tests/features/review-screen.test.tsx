@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { updateSettings } from '../../src/db/settings-repo.ts';
+import { createOwnQuestion, updateOwnQuestion } from '../../src/db/library-repo.ts';
+import { makeQuestion } from '../fixtures.ts';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 let db: RehearseDb;
@@ -126,5 +128,16 @@ describe('settings during a session', () => {
     // …and the grade was scheduled with the new settings.
     const log = (await db.reviews.toArray()).sort((a, b) => a.reviewedAt - b.reviewedAt || (a.config < b.config ? -1 : 1));
     expect(log.map((r) => r.config.split('|').slice(0, 3).join('|')).sort()).toEqual(['0.8|365|5m', '0.9|365|1m 10m']);
+  });
+
+  it('shows an own question in a daily session and follows an edit to it at once', async () => {
+    const { id: _id, ...input } = makeQuestion('own-draft', { title: 'Why does my generator stop after one pass?' });
+    const created = await createOwnQuestion(db, input, T0);
+    if (!created.ok) throw new Error(created.errors.join('; '));
+    await openReview(1);
+    // Own questions are introduced before the bank's.
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Why does my generator stop after one pass?');
+    await updateOwnQuestion(db, created.value.id, { ...input, title: 'Why is my generator empty the second time?' }, T0 + 1);
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Why is my generator empty the second time?'));
   });
 });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
-import { useFullQuestions } from '../../ui/questions.ts';
+import { useFullQuestions, useQuestion } from '../../ui/questions.ts';
 import { buildSearchIndex, search } from '../../core/bank/search.ts';
 import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
 import { Markdown } from '../../ui/markdown.tsx';
@@ -28,20 +28,22 @@ const AHEAD_LIMIT = 50;
 export default function ReviewScreen() {
   const { db, now } = useServices();
   const { settings, loaded } = useSettings();
-  const questions = useFullQuestions();
   const store = useReviewStore();
   const ctx = useMemo(() => ({ db, now, settings }), [db, now, settings]);
   const [params] = useSearchParams();
   const selection = useMemo(() => selectionFromParams(params), [params]);
   const focused = !isEmptySelection(selection);
+  // Every question is read only to choose a focused session's cards; a daily session
+  // reads just the question on screen (a big collection has tens of thousands).
+  const questions = useFullQuestions(focused);
   const ahead = params.get('ahead') === '1';
-  const flags = useLiveQuery(() => db.flags.toArray(), [db]);
-  const ready = loaded && !!questions && flags !== undefined;
+  const flags = useLiveQuery(async () => (focused ? db.flags.toArray() : null), [db, focused]);
+  const ready = loaded && (!focused || (!!questions && !!flags));
 
   useEffect(() => {
-    if (!ready || !questions) return;
+    if (!ready) return;
     let filter: ((card: { questionId: string }) => boolean) | undefined;
-    if (focused) {
+    if (focused && questions && flags) {
       const ranked = selection.q ? search(buildSearchIndex(questions.questions), selection.q).map((h) => h.id) : undefined;
       const ids = new Set(
         selectQuestions(questions.questions, selection, {
@@ -70,7 +72,8 @@ export default function ReviewScreen() {
 
   const current = store.currentId ? store.cards.get(store.currentId) : undefined;
   const parsed = store.currentId ? parseCardId(store.currentId) : null;
-  const question = parsed ? questions?.byId.get(parsed.questionId) : undefined;
+  const loadedQuestion = useQuestion(parsed?.questionId);
+  const question = loadedQuestion ?? undefined;
   const sessionLabel = focused ? describeSelection(selection, (t) => TECHNOLOGY_LABELS[t]) : null;
 
   const onKey = useCallback(
@@ -107,7 +110,9 @@ export default function ReviewScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [onKey]);
 
-  if (store.status === 'idle' || store.status === 'loading') return <p role="status">Loading today’s cards…</p>;
+  if (store.status === 'idle' || store.status === 'loading' || (store.status !== 'finished' && current && loadedQuestion === undefined)) {
+    return <p role="status">Loading today’s cards…</p>;
+  }
   if (store.status === 'failed') return <p role="alert">{store.message}</p>;
   if (store.status === 'empty') {
     const aheadLink = `/review?${new URLSearchParams([...params.entries(), ['ahead', '1']]).toString()}`;
