@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
-import { backupText } from '../core/backup/backup-fixtures.ts';
+import { backupTextV1 } from '../core/backup/backup-fixtures.ts';
 
 const served = useServedBuild();
 
@@ -78,7 +79,7 @@ async function openSettings(page: Page): Promise<void> {
 }
 
 describe('backups in Chromium', () => {
-  it('Export backup downloads a file that parses as a valid backup of what was reviewed, and it restores on another device', async () => {
+  it('Export backup downloads a gzip file that unpacks to a valid backup of what was reviewed, and it restores on another device', async () => {
     const first = await newDevice();
     await reviewOne(first.page, /^Good · /);
     await openSettings(first.page);
@@ -87,9 +88,10 @@ describe('backups in Chromium', () => {
       first.page.waitForEvent('download'),
       first.page.getByRole('button', { name: 'Export backup' }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^rehearse-backup-\d{4}-\d{2}-\d{2}\.json$/);
-    const text = readFileSync(await download.path(), 'utf8');
-    const parsed = parseBackup(text);
+    expect(download.suggestedFilename()).toMatch(/^rehearse-backup-\d{4}-\d{2}-\d{2}\.json\.gz$/);
+    const bytes = readFileSync(await download.path());
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    const parsed = parseBackup(gunzipSync(bytes).toString('utf8'));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const log = await readReviewLog(first.page);
@@ -102,7 +104,7 @@ describe('backups in Chromium', () => {
     const second = await newDevice({ colorScheme: 'dark' });
     const a11y: Record<string, string[]> = {};
     await openSettings(second.page);
-    await second.page.getByLabel('Import backup').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
+    await second.page.getByLabel('Import backup').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/gzip', buffer: bytes });
     await second.page.getByRole('button', { name: 'Replace…' }).waitFor();
     a11y.preview = await accessibilityProblems(second.page);
     await second.page.getByRole('button', { name: 'Replace…' }).click();
@@ -125,7 +127,7 @@ describe('backups in Chromium', () => {
     await reviewOne(page, /^Easy · /);
     await openSettings(page);
     const before = await dumpDatabase(page);
-    const valid = backupText();
+    const valid = backupTextV1();
     await page.getByLabel('Import backup').setInputFiles({
       name: 'rehearse-backup-broken.json',
       mimeType: 'application/json',
@@ -146,6 +148,15 @@ describe('backups in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'hostile.json' }).waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('reviews[1].reviewedAt must be a time');
     expect(await dumpDatabase(page)).toEqual(before);
+
+    // A compressed file cut short is refused as such, and still nothing changes.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export backup' }).click()]);
+    const gz = readFileSync(await download.path());
+    const afterExport = await dumpDatabase(page);
+    await page.getByLabel('Import backup').setInputFiles({ name: 'cut.json.gz', mimeType: 'application/gzip', buffer: gz.subarray(0, gz.length - 40) });
+    await page.getByRole('alert').filter({ hasText: 'cut.json.gz' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('it is a damaged compressed (gzip) file and could not be unpacked');
+    expect(await dumpDatabase(page)).toEqual(afterExport);
     expect(offenders).toEqual([]);
     await context.close();
   });
