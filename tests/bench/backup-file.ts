@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 
-/** How small gzip (level 1, fast) makes a file: what a compressed backup format would weigh. */
-export async function gzipSize(path: string): Promise<{ bytes: number }> {
+/** How many bytes of JSON an exported (gzip) backup unpacks to. */
+export async function unpackedSize(path: string): Promise<{ bytes: number }> {
   let bytes = 0;
   await pipeline(
     createReadStream(path),
-    createGzip({ level: 1 }),
+    createGunzip(),
     new Writable({
       write(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
@@ -22,50 +22,29 @@ export async function gzipSize(path: string): Promise<{ bytes: number }> {
 }
 
 /**
- * A copy of an exported backup keeping only its first reviews, so it fits under `maxBytes`.
- * Relies on the export's layout (src/core/backup/backup-format.ts serializeBackup): one row a
- * line, each table opening with a `"<table>":[` line. Returns how many reviews were kept.
+ * A copy of an exported backup in which every `every`-th review has a new id, so merging it into
+ * the device it came from adds that many reviews and replays their cards (a merge of the
+ * unchanged file adds nothing). Relies on the export's layout (src/core/backup/write-backup.ts):
+ * one row a line, each table opening with a `"<table>":[` line, a review row starting `["<id>"`.
  */
-export async function trimBackupReviews(from: string, to: string, maxBytes: number): Promise<{ kept: number; of: number; bytes: number }> {
-  const total = statSync(from).size;
-  let reviewBytes = 0;
-  let reviews = 0;
-  await eachLine(from, (line, table) => {
-    if (table === 'reviews' && line.startsWith('{')) {
-      reviews++;
-      reviewBytes += Buffer.byteLength(line) + 1;
-    }
-  });
-  const room = maxBytes * 0.97 - (total - reviewBytes);
-  const keep = Math.max(0, Math.min(reviews, Math.floor((room / reviewBytes) * reviews)));
-  const out = createWriteStream(to);
-  let seen = 0;
-  await eachLine(from, (line, table) => {
-    if (table === 'reviews' && line.startsWith('{')) {
-      seen++;
-      if (seen > keep) return;
-      // The last kept row ends the list: no comma after it.
-      const row = seen === keep && line.endsWith(',') ? line.slice(0, -1) : line;
-      out.write(`${row}\n`);
-      return;
-    }
-    out.write(`${line}\n`);
-  });
-  out.end();
-  await once(out, 'finish');
-  return { kept: keep, of: reviews, bytes: statSync(to).size };
-}
-
-async function eachLine(path: string, visit: (line: string, table: string | null) => void): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+export async function withNewReviewIds(from: string, to: string, every: number): Promise<{ changed: number; of: number; bytes: number }> {
+  const lines = createInterface({ input: createReadStream(from).pipe(createGunzip()), crlfDelay: Infinity });
+  const gzip = createGzip();
+  const written = pipeline(gzip, createWriteStream(to));
   let table: string | null = null;
+  let reviews = 0;
+  let changed = 0;
   for await (const line of lines) {
     const opening = /^"(\w+)":\[/.exec(line);
-    if (opening) {
-      table = opening[1]!;
-      visit(line, null);
-      continue;
+    if (opening) table = opening[1]!;
+    let out = line;
+    if (!opening && table === 'reviews' && line.startsWith('["') && reviews++ % every === 0) {
+      out = `["merge-bench-${line.slice(2)}`;
+      changed++;
     }
-    visit(line, table);
+    if (!gzip.write(`${out}\n`)) await once(gzip, 'drain');
   }
+  gzip.end();
+  await written;
+  return { changed, of: reviews, bytes: statSync(to).size };
 }
