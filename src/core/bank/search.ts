@@ -1,5 +1,7 @@
-import MiniSearch from 'minisearch';
-import type { Question } from '../../core/bank/question.ts';
+import MiniSearch, { type Options } from 'minisearch';
+import type { Question, QuestionSummary } from './question.ts';
+import { answerSnippet } from './highlight.ts';
+import { matchesSelection, type QuestionSelection } from './selection.ts';
 
 export interface SearchHit {
   id: string;
@@ -7,9 +9,10 @@ export interface SearchHit {
   terms: string[];
 }
 
-/** Full-text index over titles, answers and explanations; titles weigh most. */
-export function buildSearchIndex(questions: readonly Question[]): MiniSearch<Question> {
-  const index = new MiniSearch<Question>({
+type Indexable = Pick<Question, 'id' | 'title' | 'topic' | 'tags' | 'answer' | 'deepExplanation'> & { keyPoints: string | string[] };
+
+function indexOptions<T extends Indexable>(): Options<T> {
+  return {
     fields: ['title', 'answer', 'keyPoints', 'deepExplanation', 'tags', 'topic'],
     storeFields: [],
     extractField: (doc, field) => {
@@ -22,12 +25,220 @@ export function buildSearchIndex(questions: readonly Question[]): MiniSearch<Que
       fuzzy: (term) => (term.length > 4 ? 0.2 : false),
       combineWith: 'AND',
     },
-  });
+  };
+}
+
+/** Full-text index over titles, answers and explanations; titles weigh most. */
+export function buildSearchIndex(questions: readonly Question[]): MiniSearch<Question> {
+  const index = new MiniSearch<Question>(indexOptions<Question>());
   index.addAll(questions as Question[]);
   return index;
 }
 
-export function search(index: MiniSearch<Question>, query: string): SearchHit[] {
+export function search<T extends Indexable>(index: MiniSearch<T>, query: string): SearchHit[] {
   if (!query.trim()) return [];
   return index.search(query).map((r) => ({ id: String(r.id), score: r.score, terms: r.terms }));
+}
+
+/**
+ * What the search index keeps of a question: the searched texts (capped, so a pasted
+ * essay cannot bloat the index or the message carrying it) and the fields filters read.
+ * The caps sit well above the longest bank texts.
+ */
+export interface SearchDoc extends QuestionSummary {
+  source: 'bank' | 'own';
+  answer: string;
+  keyPoints: string;
+  deepExplanation: string;
+}
+
+const CAP = { answer: 4_000, keyPoints: 4_000, deepExplanation: 12_000 } as const;
+
+export function toSearchDoc(q: Question, source: SearchDoc['source']): SearchDoc {
+  return {
+    id: q.id,
+    title: q.title,
+    technology: q.technology,
+    topic: q.topic,
+    level: q.level,
+    difficulty: q.difficulty,
+    tags: q.tags,
+    source,
+    answer: q.answer.slice(0, CAP.answer),
+    keyPoints: q.keyPoints.join(' ').slice(0, CAP.keyPoints),
+    deepExplanation: q.deepExplanation.slice(0, CAP.deepExplanation),
+  };
+}
+
+export interface SearchRequest {
+  query: string;
+  /** Filters applied to the ranked hits (its `q` is ignored: `query` is searched). */
+  selection: QuestionSelection;
+  /** Flagged question ids; only sent when the selection asks for flagged questions. */
+  flagged?: readonly string[];
+  /** Rows wanted: the screen's visible page. */
+  limit: number;
+}
+
+export interface SearchRow {
+  id: string;
+  /** Matched words, for highlighting the title. */
+  terms: string[];
+  /** An answer excerpt around the first match, when the answer matched. */
+  snippet?: string;
+}
+
+/** One page of ranked results and how many match in all. */
+export interface SearchPage {
+  total: number;
+  rows: SearchRow[];
+}
+
+/** An index that grows and changes one question at a time, answering a page at a time. */
+export class QuestionIndex {
+  private readonly index = new MiniSearch<SearchDoc>(indexOptions<SearchDoc>());
+  private readonly docs = new Map<string, SearchDoc>();
+  /** The last query's ranked hits, so paging and filter changes do not search again. */
+  private last: { query: string; hits: SearchHit[] } | null = null;
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  upsert(docs: readonly SearchDoc[]): void {
+    const fresh: SearchDoc[] = [];
+    for (const doc of docs) {
+      if (this.docs.has(doc.id)) this.index.replace(doc);
+      else fresh.push(doc);
+      this.docs.set(doc.id, doc);
+    }
+    this.index.addAll(fresh);
+    this.last = null;
+  }
+
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (!this.docs.delete(id)) continue;
+      // discard (not remove) needs no copy of the old text; MiniSearch vacuums later.
+      this.index.discard(id);
+    }
+    this.last = null;
+  }
+
+  ids(source: SearchDoc['source']): string[] {
+    return [...this.docs.values()].filter((d) => d.source === source).map((d) => d.id);
+  }
+
+  search(request: SearchRequest): SearchPage {
+    if (!request.query.trim()) return { total: 0, rows: [] };
+    if (this.last?.query !== request.query) this.last = { query: request.query, hits: search(this.index, request.query) };
+    const flagged = request.selection.flagged ? new Set(request.flagged) : undefined;
+    const context = { flagged, isOwn: (d: SearchDoc) => d.source === 'own' };
+    const rows: SearchRow[] = [];
+    let total = 0;
+    for (const hit of this.last.hits) {
+      const doc = this.docs.get(hit.id);
+      if (!doc || !matchesSelection(doc, request.selection, context)) continue;
+      total++;
+      // Snippets only for the rows shown: the rest are counted, never formatted.
+      if (rows.length < request.limit) {
+        const snippet = answerSnippet(doc.answer, hit.terms);
+        rows.push(snippet ? { id: hit.id, terms: hit.terms, snippet } : { id: hit.id, terms: hit.terms });
+      }
+    }
+    return { total, rows };
+  }
+}
+
+/** Which own questions to (re)load and which to drop, from id → updatedAt before and now. */
+export function planOwnSync(
+  known: ReadonlyMap<string, number>,
+  current: ReadonlyMap<string, number>,
+): { load: string[]; remove: string[] } {
+  const load: string[] = [];
+  for (const [id, version] of current) if (known.get(id) !== version) load.push(id);
+  const remove: string[] = [];
+  for (const id of known.keys()) if (!current.has(id)) remove.push(id);
+  return { load, remove };
+}
+
+/** Where the learner's own questions come from (IndexedDB in the app). */
+export interface OwnQuestionSource {
+  /** id → updatedAt of every own question. */
+  versions(): Promise<ReadonlyMap<string, number>>;
+  /** The questions with these ids (missing ones left out), or all of them. */
+  load(ids?: readonly string[]): Promise<readonly (Question & { updatedAt: number })[]>;
+}
+
+/**
+ * The index plus its upkeep: bank texts set once, own questions synced by difference.
+ * Index changes and searches run one after another. The first load of own questions
+ * holds searches back (an answer without them would be wrong); later syncs read in the
+ * background and only their index update is queued, so typing never waits for a read.
+ */
+export class SearchService {
+  readonly index = new QuestionIndex();
+  private known = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private syncing: Promise<boolean> | null = null;
+  private loadedOnce = false;
+
+  constructor(private readonly own: OwnQuestionSource) {}
+
+  private enqueue<T>(step: () => T | Promise<T>): Promise<T> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  setBank(questions: readonly Question[]): Promise<void> {
+    return this.enqueue(() => {
+      const ids = new Set(questions.map((q) => q.id));
+      this.index.remove(this.index.ids('bank').filter((id) => !ids.has(id)));
+      this.index.upsert(questions.map((q) => toSearchDoc(q, 'bank')));
+    });
+  }
+
+  /** Brings own questions up to date; true when the index changed (earlier answers may be stale). */
+  syncOwn(): Promise<boolean> {
+    if (!this.loadedOnce) {
+      this.loadedOnce = true;
+      // Everything at once: one bulk read is far quicker than comparing versions first.
+      return (this.syncing = this.enqueue(async () => this.apply(await this.own.load(), null)));
+    }
+    // One sync at a time, each starting from what the previous one applied.
+    const previous = this.syncing ?? Promise.resolve(false);
+    const next = previous.catch(() => false).then(async () => {
+      const current = await this.own.versions();
+      const { load, remove } = planOwnSync(this.known, current);
+      if (!load.length && !remove.length) return false;
+      const rows = load.length ? await this.own.load(load.length > current.size / 2 ? undefined : load) : [];
+      return this.enqueue(() => this.apply(rows, new Set([...load, ...remove])));
+    });
+    this.syncing = next;
+    return next;
+  }
+
+  /** Indexes rows whose version is new; `touched` (null: everything) names ids that may be gone. */
+  private apply(rows: readonly (Question & { updatedAt: number })[], touched: ReadonlySet<string> | null): boolean {
+    const present = new Set<string>();
+    const docs: SearchDoc[] = [];
+    for (const row of rows) {
+      present.add(row.id);
+      if (this.known.get(row.id) === row.updatedAt) continue;
+      docs.push(toSearchDoc(row, 'own'));
+      this.known.set(row.id, row.updatedAt);
+    }
+    // Deleted since, or between reading the versions and the rows.
+    const gone = [...(touched ?? this.known.keys())].filter((id) => !present.has(id) && this.known.has(id));
+    for (const id of gone) this.known.delete(id);
+    this.index.remove(gone);
+    this.index.upsert(docs);
+    return docs.length > 0 || gone.length > 0;
+  }
+
+  /** A page of results, or null when `superseded()` says a newer search made this one moot by its turn. */
+  search(request: SearchRequest, superseded: () => boolean = () => false): Promise<SearchPage | null> {
+    return this.enqueue(() => (superseded() ? null : this.index.search(request)));
+  }
 }

@@ -61,6 +61,25 @@ export function isEmptySelection(selection: QuestionSelection): boolean {
   return selectionToParams(selection).toString() === '';
 }
 
+export interface SelectionContext<Q> {
+  flagged?: ReadonlySet<string>;
+  isOwn?: (q: Q) => boolean;
+}
+
+/** Whether a question passes the selection's filters (the query `q` is not a filter: search ranks separately). */
+export function matchesSelection<Q extends QuestionSummary>(q: Q, selection: QuestionSelection, context: SelectionContext<Q> = {}): boolean {
+  return (
+    (!selection.technology || q.technology === selection.technology) &&
+    (!selection.level || q.level === selection.level) &&
+    (!selection.topic || q.topic === selection.topic) &&
+    (selection.minDifficulty === undefined || q.difficulty >= selection.minDifficulty) &&
+    (selection.maxDifficulty === undefined || q.difficulty <= selection.maxDifficulty) &&
+    (!selection.flagged || !!context.flagged?.has(q.id)) &&
+    (!selection.own || !!context.isOwn?.(q)) &&
+    (!selection.questionId || q.id === selection.questionId)
+  );
+}
+
 /**
  * Questions in a selection. `searchRanked` is the search result order (ids) when the
  * selection has a query; the result keeps that ranking.
@@ -68,24 +87,14 @@ export function isEmptySelection(selection: QuestionSelection): boolean {
 export function selectQuestions<Q extends QuestionSummary>(
   questions: readonly Q[],
   selection: QuestionSelection,
-  context: { searchRanked?: readonly string[]; flagged?: ReadonlySet<string>; isOwn?: (q: Q) => boolean } = {},
+  context: SelectionContext<Q> & { searchRanked?: readonly string[] } = {},
 ): Q[] {
-  let pool: Q[] = [...questions];
+  let pool: readonly Q[] = questions;
   if (selection.q && context.searchRanked) {
     const byId = new Map(questions.map((q) => [q.id, q]));
     pool = context.searchRanked.map((id) => byId.get(id)).filter((q): q is Q => !!q);
   }
-  return pool.filter(
-    (q) =>
-      (!selection.technology || q.technology === selection.technology) &&
-      (!selection.level || q.level === selection.level) &&
-      (!selection.topic || q.topic === selection.topic) &&
-      (selection.minDifficulty === undefined || q.difficulty >= selection.minDifficulty) &&
-      (selection.maxDifficulty === undefined || q.difficulty <= selection.maxDifficulty) &&
-      (!selection.flagged || !!context.flagged?.has(q.id)) &&
-      (!selection.own || !!context.isOwn?.(q)) &&
-      (!selection.questionId || q.id === selection.questionId),
-  );
+  return pool.filter((q) => matchesSelection(q, selection, context));
 }
 
 /** A short human description: "Python · Advanced · flagged". */

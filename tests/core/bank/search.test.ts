@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { QuestionIndex, SearchService, toSearchDoc, type OwnQuestionSource } from '../../../src/core/bank/search.ts';
+import type { Question } from '../../../src/core/bank/question.ts';
+
+const question = (id: string, title: string, answer: string, over: Partial<Question> = {}): Question => ({
+  id, title, answer, technology: 'python', topic: 'Testing', level: 'beginner', difficulty: 2, tags: [],
+  keyPoints: ['a', 'b', 'c'], deepExplanation: 'Deeper.', realWorldExample: 'Example.',
+  commonMistakes: ['**x.** y', '**x.** y', '**x.** y'], productionScenario: 'Scenario.', followUps: ['Why?', 'How?'],
+  ...over,
+});
+
+/** Own questions in memory, recording which ids each load asked for. */
+function memorySource(rows: Map<string, Question & { updatedAt: number }>) {
+  const loads: (readonly string[] | 'all')[] = [];
+  const source: OwnQuestionSource = {
+    versions: async () => new Map([...rows.values()].map((r) => [r.id, r.updatedAt])),
+    load: async (ids) => {
+      loads.push(ids ?? 'all');
+      return ids ? ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : [])) : [...rows.values()];
+    },
+  };
+  return { source, loads };
+}
+
+describe('library search', () => {
+  it('answers with one page of rows and the count of every match, filters included', () => {
+    const index = new QuestionIndex();
+    index.upsert(
+      Array.from({ length: 30 }, (_, i) =>
+        toSearchDoc(question(`q${i}`, `Generators question ${i}`, `Use a generator for item ${i}.`, { level: i < 10 ? 'advanced' : 'beginner' }), 'own'),
+      ),
+    );
+    const page = index.search({ query: 'generator', selection: {}, limit: 5 });
+    expect(page.total).toBe(30);
+    expect(page.rows).toHaveLength(5);
+    expect(page.rows[0]!.snippet).toMatch(/generator/i);
+
+    const advanced = index.search({ query: 'generator', selection: { level: 'advanced' }, limit: 100 });
+    expect(advanced.total).toBe(10);
+    expect(advanced.rows.map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `q${i}`).sort());
+    expect(index.search({ query: 'generator', selection: { flagged: true }, flagged: ['q3'], limit: 100 }).rows.map((r) => r.id)).toEqual(['q3']);
+  });
+
+  it('finds prefixes and near misses, ranking title matches first', () => {
+    const index = new QuestionIndex();
+    index.upsert([
+      toSearchDoc(question('a', 'What is a decorator?', 'It wraps a function.'), 'bank'),
+      toSearchDoc(question('b', 'What is a closure?', 'A decorator usually returns a closure.'), 'bank'),
+    ]);
+    expect(index.search({ query: 'decor', selection: {}, limit: 10 }).rows.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(index.search({ query: 'decoratr', selection: {}, limit: 10 }).total).toBe(2);
+  });
+
+  it('re-reads only the own questions added, edited or deleted since the last sync', async () => {
+    const rows = new Map([1, 2, 3, 5, 6, 7, 8, 9].map((n) => [`own-${n}`, { ...question(`own-${n}`, `Question ${n}`, 'Plain answer.'), updatedAt: 1 }]));
+    const { source, loads } = memorySource(rows);
+    const service = new SearchService(source);
+    await service.syncOwn();
+    expect(loads).toEqual(['all']);
+
+    rows.set('own-2', { ...rows.get('own-2')!, answer: 'Now about walruses.', updatedAt: 2 });
+    rows.delete('own-3');
+    rows.set('own-4', { ...question('own-4', 'Question 4', 'Walrus facts.'), updatedAt: 2 });
+    expect(await service.syncOwn()).toBe(true);
+    expect(loads[1]).toEqual(['own-2', 'own-4']);
+    const page = await service.search({ query: 'walrus', selection: {}, limit: 10 });
+    expect(page?.rows.map((r) => r.id).sort()).toEqual(['own-2', 'own-4']);
+    expect((await service.search({ query: 'question', selection: {}, limit: 10 }))?.total).toBe(8);
+
+    expect(await service.syncOwn()).toBe(false);
+    expect(loads).toHaveLength(2);
+  });
+
+  it('skips a search that a newer one overtook while it waited', async () => {
+    const service = new SearchService(memorySource(new Map()).source);
+    let latest = 1;
+    const first = service.search({ query: 'a', selection: {}, limit: 1 }, () => latest !== 1);
+    latest = 2;
+    expect(await first).toBeNull();
+  });
+});
