@@ -103,3 +103,27 @@ export async function setFlagged(db: RehearseDb, questionId: string, flagged: bo
   if (flagged) await db.flags.put({ questionId, flaggedAt: now });
   else await db.flags.delete(questionId);
 }
+
+/**
+ * id → updatedAt of every own question, from the updatedAt index alone (no texts): the
+ * search index compares it with what it holds to re-read only what changed.
+ */
+export async function ownQuestionVersions(db: RehearseDb): Promise<Map<string, number>> {
+  return db.transaction('r', db.customQuestions, async () => {
+    const byTime = db.customQuestions.orderBy('updatedAt');
+    const [times, ids] = await Promise.all([byTime.keys(), byTime.primaryKeys()]);
+    return new Map(ids.map((id, i) => [id, times[i] as number]));
+  });
+}
+
+/** Own questions with these ids (missing ones left out), or all of them. */
+export async function readOwnQuestions(db: RehearseDb, ids?: readonly string[]): Promise<CustomQuestionRow[]> {
+  if (!ids) return db.customQuestions.toArray();
+  return (await db.customQuestions.bulkGet([...ids])).filter((q): q is CustomQuestionRow => !!q);
+}
+
+/** The cards of these questions, by their ids (point reads: quicker than an index scan for a page of rows). */
+export async function cardsOfQuestions(db: RehearseDb, questionIds: readonly string[]): Promise<CardRow[]> {
+  const rows = await db.cards.bulkGet(questionIds.flatMap((id) => CARD_KINDS.map((kind) => cardId(id, kind))));
+  return rows.filter((c): c is CardRow => !!c);
+}
