@@ -1,15 +1,60 @@
 /// <reference lib="webworker" />
-import { buildSearchIndex, search } from '../core/bank/search.ts';
+import { SearchService, type SearchPage, type SearchRequest } from '../core/bank/search.ts';
 import type { Question } from '../core/bank/question.ts';
+import { openDatabase } from '../db/database.ts';
+import { ownQuestionVersions, readOwnQuestions } from '../db/library-repo.ts';
 
-/** Builds and queries the full-text index off the main thread, so typing never janks. */
-let index: ReturnType<typeof buildSearchIndex> | null = null;
+/**
+ * Holds the full-text index off the main thread. Own questions are read here, straight
+ * from IndexedDB, so their texts never cross postMessage; the page only nudges a sync
+ * and gets back one page of results at a time.
+ */
+export type ToSearchWorker =
+  | { type: 'open'; dbName: string }
+  | { type: 'bank'; questions: Question[] }
+  | { type: 'sync' }
+  | { type: 'search'; id: number; request: SearchRequest };
 
-self.onmessage = (event: MessageEvent<{ type: 'index'; questions: Question[] } | { type: 'search'; id: number; query: string }>) => {
+/** `page` null: a newer search arrived before this one ran, so it was skipped. `changed`: search again. */
+export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' };
+
+let service: SearchService | null = null;
+let latestSearch = 0;
+let warmed = false;
+const reply = (message: FromSearchWorker) => (self as unknown as Worker).postMessage(message);
+
+function sync(active: SearchService) {
+  active.syncOwn().then(
+    (changed) => {
+      if (changed) reply({ type: 'changed' });
+      // A cold engine answers its first broad query ~3x slower: spend that before the learner types.
+      if (!warmed) void active.search({ query: 'e', selection: {}, limit: 1 }, () => latestSearch > 0);
+      warmed = true;
+    },
+    (error: unknown) => console.error('search: own questions not indexed', error),
+  );
+}
+
+self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
   const message = event.data;
-  if (message.type === 'index') {
-    index = buildSearchIndex(message.questions);
-  } else if (index) {
-    (self as unknown as Worker).postMessage({ id: message.id, hits: search(index, message.query) });
+  if (message.type === 'open') {
+    const db = openDatabase(message.dbName);
+    service = new SearchService({ versions: () => ownQuestionVersions(db), load: (ids) => readOwnQuestions(db, ids) });
+    return;
+  }
+  if (!service) return;
+  if (message.type === 'bank') void service.setBank(message.questions);
+  else if (message.type === 'sync') sync(service);
+  else {
+    latestSearch = message.id;
+    const { id, request } = message;
+    // Typing queues a search per key while the index is busy; only the newest is worth running.
+    service.search(request, () => id !== latestSearch).then(
+      (page) => reply({ type: 'page', id, page }),
+      (error: unknown) => {
+        console.error('search failed', error);
+        reply({ type: 'page', id, page: { total: 0, rows: [] } });
+      },
+    );
   }
 };

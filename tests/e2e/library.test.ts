@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { readReviewLog, useServedBuild } from './browser.ts';
+import { readReviewLog, useServedBuild, waitForServiceWorker } from './browser.ts';
 
 const served = useServedBuild();
 
@@ -72,6 +72,38 @@ describe('the Library in Chromium', () => {
     await expect.poll(async () => (await readReviewLog(page)).length).toBe(1);
     await page.mouse.move(10, 10);
     expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('searches in its worker with no network, and finds an own question by words just edited in', async () => {
+    const context = await served.browser().newContext();
+    const page = await context.newPage();
+    await page.goto(served.url());
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await fillOwnQuestion(page, 'How is the quarterly capybara report produced?', 'A nightly job renders it.');
+    await page.getByRole('heading', { level: 1, name: /capybara/ }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library', exact: true }).click();
+    const search = page.getByLabel('Search questions');
+    const status = page.locator('.actions p[role=status]');
+    await search.fill('capybara');
+    await expect.poll(() => status.textContent()).toBe('1 question');
+    await search.fill('nightly job');
+    await expect.poll(() => page.locator('.results .snippet mark').first().textContent()).toMatch(/nightly/i);
+    await search.fill('decorator');
+    await expect.poll(async () => Number(/^(\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0)).toBeGreaterThan(0);
+
+    // Edit it: back in the Library (same page, no reload) the new words find it.
+    await search.fill('capybara');
+    await page.locator('.results a.result-link').first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Answer', { exact: true }).fill('An overnight marmalade pipeline renders it.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { level: 1, name: /capybara/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library', exact: true }).click();
+    await page.getByLabel('Search questions').fill('marmalade');
+    await expect.poll(() => page.locator('.results a.result-link').allTextContents()).toEqual(['How is the quarterly capybara report produced?']);
     await context.close();
   });
 });

@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { selectionFromParams, selectionToParams } from '../../src/core/bank/selection.ts';
+import { createOwnQuestion, type OwnQuestionInput } from '../../src/db/library-repo.ts';
+import type { CustomQuestionRow } from '../../src/db/database.ts';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 let db: RehearseDb;
@@ -21,6 +23,14 @@ async function open(path: string) {
   await screen.findByRole('heading', { level: 1 }, { timeout: 10_000 });
   return user;
 }
+
+const ownInput = (title: string, answer: string, technology: OwnQuestionInput['technology'] = 'python'): OwnQuestionInput => ({
+  title, technology, topic: 'Company specifics', level: 'intermediate', difficulty: 5, tags: [], answer,
+  keyPoints: ['First', 'Second', 'Third'], deepExplanation: 'Deeper.', realWorldExample: 'Example.',
+  commonMistakes: ['**One.** a', '**Two.** b', '**Three.** c'], productionScenario: 'Scenario.', followUps: ['Why?', 'How?'],
+});
+const status = () => screen.getByRole('status').textContent;
+const resultLinks = () => screen.queryAllByRole('link').filter((a) => a.className.includes('result-link'));
 
 const resultTitles = () => within(screen.getByRole('list', { name: '' })).queryAllByRole('link').map((a) => a.textContent);
 
@@ -116,5 +126,60 @@ describe('the Library', () => {
     expect(screen.getByRole('alertdialog')).toHaveTextContent('Start this question’s cards over as new?');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('finds an own question by its new words right after it is edited, without a reload', async () => {
+    const created = await createOwnQuestion(db, ownInput('How do we page the on-call engineer?', 'Through the pager rotation.'), clock);
+    if (!created.ok) throw new Error(created.errors.join());
+    const user = await open('/library');
+    await screen.findByText(/\d+ questions/);
+    await user.type(screen.getByLabelText('Search questions'), 'quokka');
+    await screen.findByText('No question matches. Clear a filter or try other words.');
+
+    // Edited in the form: the Library learns the new words when it opens again.
+    clock += 60_000;
+    await user.clear(screen.getByLabelText('Search questions'));
+    await user.type(screen.getByLabelText('Search questions'), 'on-call');
+    await user.click(await screen.findByRole('link', { name: /How do we page the on-call engineer/ }));
+    await user.click(await screen.findByRole('link', { name: 'Edit' }));
+    await screen.findByRole('button', { name: 'Save changes' });
+    await user.clear(screen.getByLabelText('Answer'));
+    await user.type(screen.getByLabelText('Answer'), 'A quokka rota decides who is paged.');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await screen.findByRole('heading', { level: 1, name: 'How do we page the on-call engineer?' });
+    await user.click(screen.getByRole('link', { name: 'Library' }));
+    await screen.findByRole('heading', { level: 1, name: 'Library' });
+    await user.type(await screen.findByLabelText('Search questions'), 'quokka');
+    await waitFor(() => expect(resultLinks().map((a) => a.textContent)).toEqual(['How do we page the on-call engineer?']));
+    // The snippet shows the new answer with the word marked.
+    expect(screen.getAllByText((_, el) => el?.tagName === 'MARK' && /quokka/i.test(el.textContent ?? '')).length).toBeGreaterThan(0);
+
+    // Deleted elsewhere (another tab): it leaves the results while the Library stays open.
+    await db.customQuestions.delete(created.value.id);
+    await screen.findByText('No question matches. Clear a filter or try other words.');
+  });
+
+  it('counts every match when a search finds more questions than one page shows', async () => {
+    const rows: CustomQuestionRow[] = Array.from({ length: 240 }, (_, i) => ({
+      ...ownInput(`Walrus capacity question number ${i}`, `Walrus answer ${i}.`, i % 3 === 0 ? 'ml' : 'python'),
+      id: `own-walrus-${i}`,
+      createdAt: clock,
+      updatedAt: clock,
+    }));
+    await db.customQuestions.bulkAdd(rows);
+    const user = await open('/library');
+    await screen.findByText(/\d+ questions/);
+    await user.type(screen.getByLabelText('Search questions'), 'walrus');
+    await waitFor(() => expect(status()).toBe('240 questions'));
+    expect(resultLinks()).toHaveLength(100);
+    await user.click(screen.getByRole('button', { name: 'Show 100 more of 140' }));
+    await waitFor(() => expect(resultLinks()).toHaveLength(200));
+    expect(screen.getByRole('button', { name: 'Show 40 more of 40' })).toBeInTheDocument();
+
+    // A filter narrows the count, not just the page.
+    await user.selectOptions(screen.getByLabelText('Technology'), 'ml');
+    await waitFor(() => expect(status()).toBe('80 questions'));
+    expect(resultLinks()).toHaveLength(80);
+    expect(screen.queryByRole('button', { name: /^Show \d+ more/ })).toBeNull();
   });
 });

@@ -1,25 +1,34 @@
-import { useMemo, useRef, useEffect, useState, type ReactNode } from 'react';
+import { memo, useMemo, useRef, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
-import { useFullQuestions, useQuestions } from '../../ui/questions.ts';
+import { useQuestions } from '../../ui/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
-import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../core/bank/question.ts';
+import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type LoadedSummary } from '../../core/bank/question.ts';
+import { splitOnTerms } from '../../core/bank/highlight.ts';
 import { useSearch } from '../../ui/searcher.ts';
-import { selectQuestions, selectionFromParams, selectionToParams, isEmptySelection } from '../../core/bank/selection.ts';
+import { selectQuestions, selectionFromParams, selectionToParams, isEmptySelection, type QuestionSelection } from '../../core/bank/selection.ts';
 import { retrievability } from '../../core/scheduling/fsrs.ts';
+import { cardsOfQuestions } from '../../db/library-repo.ts';
 import type { CardRow } from '../../db/database.ts';
 
 export default function LibraryScreen() {
   const { db, now } = useServices();
-  const { questions } = useQuestions();
+  const { questions, byId } = useQuestions();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const searchRef = useRef<HTMLInputElement>(null);
   // Filters fold away on a phone so results stay in reach; open by default on wider screens.
   const [wideScreen, setFiltersOpen] = useState(() => typeof matchMedia === 'undefined' || matchMedia('(min-width: 641px)').matches);
   const selection = useMemo(() => selectionFromParams(params), [params]);
-  const query = params.get('q') ?? '';
+  // The box and the search follow each keystroke at once; the URL (updated in a router
+  // transition) catches up behind them. A URL change from elsewhere (a link) refills the box.
+  const urlQuery = params.get('q') ?? '';
+  const [query, setQuery] = useState(urlQuery);
+  useEffect(() => {
+    if (document.activeElement !== searchRef.current) setQuery(urlQuery);
+  }, [urlQuery]);
+  const searchText = query.trim() ? query.slice(0, 200) : '';
 
   const topics = useMemo(
     () => [...new Set(questions.filter((q) => !selection.technology || q.technology === selection.technology).map((q) => q.topic))].sort(),
@@ -28,39 +37,46 @@ export default function LibraryScreen() {
   const flags = useLiveQuery(() => db.flags.toArray(), [db]);
   const flagged = useMemo(() => new Set((flags ?? []).map((f) => f.questionId)), [flags]);
 
-  // Full texts (a separate chunk) are only needed once the learner searches.
-  const full = useFullQuestions(!!selection.q);
-  const { hits, pending } = useSearch(full?.questions, selection.q ?? '');
   // Sorted once per question list, not on every filter change.
   const browsingOrder = useMemo(() => sortedForBrowsing(questions), [questions]);
-  const results = useMemo(() => {
-    const terms = new Map(hits.map((h) => [h.id, h.terms]));
-    return selectQuestions(selection.q ? questions : browsingOrder, selection, {
-      searchRanked: hits.map((h) => h.id),
-      flagged,
-      isOwn: (q) => q.source === 'own',
-    }).map((question) => ({ question, terms: terms.get(question.id) ?? [] }));
-  }, [questions, browsingOrder, selection, hits, flagged]);
+  const browsed = useMemo(
+    () => (searchText ? [] : selectQuestions(browsingOrder, selection, { flagged, isOwn: (q) => q.source === 'own' })),
+    [browsingOrder, selection, flagged, searchText],
+  );
 
   // Only a page of rows is drawn (and only their cards read), so a collection of tens of
   // thousands of own questions stays as quick as the bank alone.
   const [limit, setLimit] = useState(PAGE_SIZE);
   useEffect(() => setLimit(PAGE_SIZE), [params]);
-  const visible = useMemo(() => results.slice(0, limit), [results, limit]);
-  const visibleKey = visible.map((r) => r.question.id).join('\n');
-  const cards = useLiveQuery(
-    () => db.cards.where('questionId').anyOf(visible.map((r) => r.question.id)).toArray(),
-    [db, visibleKey],
+  // A query is ranked and filtered in the search worker, which answers with one page and the count.
+  const request = useMemo(
+    () => (searchText ? { query: searchText, selection: filtersOf(selection), flagged: selection.flagged ? [...flagged] : undefined, limit } : null),
+    [searchText, selection, flagged, limit],
   );
-  const cardsByQuestion = useMemo(() => {
-    const map = new Map<string, CardRow[]>();
-    for (const card of cards ?? []) {
-      const list = map.get(card.questionId);
-      if (list) list.push(card);
-      else map.set(card.questionId, [card]);
-    }
-    return map;
-  }, [cards]);
+  const { page, pending } = useSearch(request, questions);
+  const total = searchText ? page.total : browsed.length;
+  const visible: Row[] = useMemo(
+    () =>
+      searchText
+        ? page.rows.flatMap(({ id, terms, snippet }) => {
+            const question = byId.get(id);
+            return question ? [{ question, terms, snippet }] : [];
+          })
+        : browsed.slice(0, limit).map((question) => ({ question, terms: [] })),
+    [searchText, page, byId, browsed, limit],
+  );
+  const visibleKey = visible.map((r) => r.question.id).join('\n');
+  const cards = useLiveQuery(() => {
+    const ids = visible.map((r) => r.question.id);
+    return cardsOfQuestions(db, ids).then((rows) => ({ ids, rows }));
+  }, [db, visibleKey]);
+  // Each row's study state, worked out once per read of the cards rather than on every render.
+  const stateOf = useMemo(() => {
+    const byQuestion = new Map<string, CardRow[]>(cards?.ids.map((id) => [id, []]));
+    for (const card of cards?.rows ?? []) byQuestion.get(card.questionId)?.push(card);
+    const at = now();
+    return new Map([...byQuestion].map(([id, list]) => [id, describeState(list, at)]));
+  }, [cards, now]);
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -82,6 +98,14 @@ export default function LibraryScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const openResult = (e: React.MouseEvent) => {
+    const link = (e.target as Element).closest<HTMLAnchorElement>('a.result-link');
+    // Modified clicks keep their browser meaning (new tab, new window).
+    if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(link.getAttribute('href')!);
+  };
+
   const moveFocus = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     const target = e.target as HTMLElement;
@@ -96,7 +120,6 @@ export default function LibraryScreen() {
 
   const activeFilters = [selection.technology, selection.level, selection.topic, selection.minDifficulty, selection.maxDifficulty, selection.flagged, selection.own]
     .filter((v) => v !== undefined).length;
-  const at = now();
   const sessionParams = selectionToParams(selection).toString();
   return (
     <section aria-labelledby="library-heading" className="stack" onKeyDown={moveFocus}>
@@ -112,9 +135,12 @@ export default function LibraryScreen() {
             type="search"
             value={query}
             placeholder="decorators, leakage, RAG…  (press / to focus)"
-            onChange={(e) => setParam('q', e.target.value)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setParam('q', e.target.value);
+            }}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && results[0]) navigate(`/library/${results[0].question.id}`);
+              if (e.key === 'Enter' && visible[0]) navigate(`/library/${visible[0].question.id}`);
             }}
           />
         </label>
@@ -143,44 +169,68 @@ export default function LibraryScreen() {
       </div>
       <div className="actions">
         <p role="status" className="muted grow">
-          {pending ? 'Searching…' : `${results.length} question${results.length === 1 ? '' : 's'}`}
+          {pending ? 'Searching…' : `${total} question${total === 1 ? '' : 's'}`}
         </p>
-        {results.length > 0 && (
+        {total > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>
             {isEmptySelection(selection) ? 'Study all' : 'Study these'}
           </Link>
         )}
       </div>
-      <ul className="results">
-        {visible.map(({ question, terms }) => (
-          <li key={question.id}>
-            <Link className="result-link" to={`/library/${question.id}`}>
-              <Highlight text={question.title} terms={terms} />
-            </Link>
-            <span className="meta">
-              {question.source === 'own' && <span className="chip">Own</span>}
-              {flagged.has(question.id) && <span className="chip">Flagged</span>}
-              <span>{TECHNOLOGY_LABELS[question.technology]}</span>
-              <span>{question.topic}</span>
-              <span className="capitalize">{question.level}</span>
-              <span>Difficulty {question.difficulty}/10</span>
-              <span>{describeState(cardsByQuestion.get(question.id), at)}</span>
-            </span>
-            {terms.length > 0 && full?.byId.get(question.id) && <Snippet text={full.byId.get(question.id)!.answer} terms={terms} />}
-          </li>
+      <ul className="results" onClick={openResult}>
+        {visible.map(({ question, terms, snippet }) => (
+          <ResultRow key={question.id} question={question} terms={terms} snippet={snippet}
+            flagged={flagged.has(question.id)} state={stateOf.get(question.id)} />
         ))}
       </ul>
-      {results.length > visible.length && (
+      {total > visible.length && !pending && (
         <button type="button" onClick={() => setLimit(limit + PAGE_SIZE)}>
-          Show {Math.min(PAGE_SIZE, results.length - visible.length)} more of {results.length - visible.length}
+          Show {Math.min(PAGE_SIZE, total - visible.length)} more of {total - visible.length}
         </button>
       )}
-      {results.length === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
+      {total === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
     </section>
   );
 }
 
 const PAGE_SIZE = 100;
+
+/** The selection's filters alone: the query travels separately, as typed. */
+function filtersOf({ q: _q, ...filters }: QuestionSelection): QuestionSelection {
+  return filters;
+}
+
+/**
+ * One result; unchanged rows skip re-rendering while the learner types. Its link is a
+ * plain anchor (the list routes its clicks): a router Link re-renders on every URL
+ * change, and the query is written to the URL at each keystroke.
+ */
+const ResultRow = memo(function ResultRow(props: { question: LoadedSummary; terms: string[]; snippet?: string; flagged: boolean; state?: string }) {
+  const { question, terms, snippet } = props;
+  return (
+    <li>
+      <a className="result-link" href={`/library/${question.id}`}>
+        <Highlight text={question.title} terms={terms} />
+      </a>
+      <span className="meta">
+        {question.source === 'own' && <span className="chip">Own</span>}
+        {props.flagged && <span className="chip">Flagged</span>}
+        <span>{TECHNOLOGY_LABELS[question.technology]}</span>
+        <span>{question.topic}</span>
+        <span className="capitalize">{question.level}</span>
+        <span>Difficulty {question.difficulty}/10</span>
+        <span>{props.state}</span>
+      </span>
+      {snippet && <span className="snippet muted"><Highlight text={snippet} terms={terms} /></span>}
+    </li>
+  );
+});
+
+interface Row {
+  question: LoadedSummary;
+  terms: string[];
+  snippet?: string;
+}
 const TECH_ORDER = ['python', 'ml', 'llm'];
 const LEVEL_ORDER = ['beginner', 'intermediate', 'advanced'];
 /** Browsing order without a query: technology, then level, then difficulty. */
@@ -209,30 +259,14 @@ function Select(props: { label: string; value: string; onChange: (v: string) => 
   );
 }
 
-function termPattern(terms: string[]): RegExp {
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
-  return new RegExp(`(${escaped.join('|')})`, 'gi');
-}
-
 /** Marks the matched terms, as text nodes: nothing here is parsed as HTML. */
 function Highlight({ text, terms }: { text: string; terms: string[] }): ReactNode {
   if (!terms.length) return text;
-  const parts = text.split(termPattern(terms));
-  return parts.map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : part));
+  return splitOnTerms(text, terms).map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : part));
 }
 
-/** A short excerpt of the answer around the first match. */
-function Snippet({ text, terms }: { text: string; terms: string[] }) {
-  const plain = text.replace(/[`*_#>]/g, '');
-  const match = termPattern(terms).exec(plain);
-  if (!match) return null;
-  const start = Math.max(0, match.index - 60);
-  const excerpt = (start > 0 ? '…' : '') + plain.slice(start, match.index + 100) + (match.index + 100 < plain.length ? '…' : '');
-  return <span className="snippet muted"><Highlight text={excerpt} terms={terms} /></span>;
-}
-
-function describeState(cards: CardRow[] | undefined, now: number): string {
-  const active = (cards ?? []).filter((c) => !c.hidden);
+function describeState(cards: CardRow[], now: number): string {
+  const active = cards.filter((c) => !c.hidden);
   if (!active.length) return 'No cards';
   if (active.every((c) => c.suspended)) return 'Suspended';
   const studied = active.filter((c) => c.state !== 0 && !c.suspended);
