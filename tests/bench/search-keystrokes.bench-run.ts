@@ -17,7 +17,8 @@ import { median } from './report.ts';
  *   npx vite build --outDir /tmp/rehearse-dist
  *   REHEARSE_SEARCH_BENCH=1 REHEARSE_DIST=/tmp/rehearse-dist npx vitest run --project bench tests/bench/search-keystrokes.bench-run.ts
  *
- * REHEARSE_SEARCH_QUESTIONS sets the collection size (default 10,000).
+ * REHEARSE_SEARCH_QUESTIONS sets the collection size (default 10,000). REHEARSE_SEARCH_PROFILE=1
+ * also prints where the page's main thread spent a typed query (build with --minify false to read names).
  */
 
 const QUESTIONS = Number(process.env.REHEARSE_SEARCH_QUESTIONS ?? 10_000);
@@ -73,6 +74,38 @@ async function typeTimed(page: Page, text: string): Promise<{ ms: number[]; scri
   return { ms, scriptMs };
 }
 
+/** Self time of the page's main thread while typing `text`, by function, most first (CDP CPU profile). */
+async function profileTyping(page: Page, text: string): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await typeTimed(page, text);
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+  };
+  await cdp.detach();
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes as { id: number; children?: number[] }[]) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (id: number | undefined) => {
+    const frame = id === undefined ? undefined : byNode.get(id)?.callFrame;
+    return frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}` : '';
+  };
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    // Built-ins (no URL) are named with their caller, so "continue" says whose cursor it is.
+    const name = byNode.get(id)!.callFrame.url ? label(id) : `${label(id)} < ${label(parent.get(id))} < ${label(parent.get(parent.get(id) ?? -1))}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .filter(([name]) => !name.startsWith('(idle)') && !name.startsWith('(program)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([name, ms]) => `${Math.round(ms)} ms ${name}`)
+    .join('\n');
+}
+
 const statusCount = async (page: Page) => Number(/^(\d+)/.exec((await page.locator('.actions p[role=status]').textContent()) ?? '')?.[1]);
 
 describe.runIf(process.env.REHEARSE_SEARCH_BENCH)('Library search in Chromium', () => {
@@ -117,6 +150,12 @@ describe.runIf(process.env.REHEARSE_SEARCH_BENCH)('Library search in Chromium', 
     const wide = await typeTimed(page, 'e');
     lines.push(`"e" (matches most questions): ${Math.round(wide.ms[0]!)} ms, ${(await statusCount(page)).toLocaleString('en')} results`);
     log(lines.at(-1)!);
+
+    if (process.env.REHEARSE_SEARCH_PROFILE) {
+      await page.getByLabel('Search questions').fill('');
+      await waitFor(page, CONDITIONS.libraryCount(TOTAL));
+      log(`main-thread self time typing "${QUERIES[0]}":\n${await profileTyping(page, QUERIES[0]!)}`);
+    }
 
     // 2. Typing the moment the list shows (a fresh page: nothing built yet).
     await page.goto(`${served.url}/library`);
