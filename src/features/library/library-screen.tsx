@@ -66,10 +66,18 @@ export default function LibraryScreen() {
     [searchText, page, byId, browsed, limit],
   );
   const visibleKey = visible.map((r) => r.question.id).join('\n');
+  // While typing, study states are read once the list has held still for a moment: reading
+  // them for every intermediate result would compete with the next keystroke.
+  const [settledKey, setSettledKey] = useState(visibleKey);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettledKey(visibleKey), 150);
+    return () => clearTimeout(timer);
+  }, [visibleKey]);
+  const cardsKey = searchText ? settledKey : visibleKey;
   const cards = useLiveQuery(() => {
-    const ids = visible.map((r) => r.question.id);
+    const ids = cardsKey ? cardsKey.split('\n') : [];
     return cardsOfQuestions(db, ids).then((rows) => ({ ids, rows }));
-  }, [db, visibleKey]);
+  }, [db, cardsKey]);
   // Each row's study state, worked out once per read of the cards rather than on every render.
   const stateOf = useMemo(() => {
     const byQuestion = new Map<string, CardRow[]>(cards?.ids.map((id) => [id, []]));
