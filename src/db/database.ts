@@ -3,6 +3,8 @@ import type { CardKind } from '../core/bank/cards.ts';
 import type { LogRating, MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
+import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
+import { summarize } from '../core/bank/question.ts';
 import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
@@ -19,6 +21,7 @@ export const TABLES = {
   cardDigest: 'cardDigest',
   cardSlots: 'cardSlots',
   reviewTallies: 'reviewTallies',
+  ownSummaries: 'ownSummaries',
 } as const;
 
 /**
@@ -85,6 +88,7 @@ export type RehearseDb = Dexie & {
   cardDigest: EntityTable<CardDigestRow, 'chunk'>;
   cardSlots: EntityTable<CardSlotRow, 'id'>;
   reviewTallies: EntityTable<ReviewTallyRow, 'day'>;
+  ownSummaries: EntityTable<OwnSummaryTable, 'key'>;
 };
 
 /** Schema history. Never edit a published version: add a new one with an upgrade. */
@@ -102,13 +106,15 @@ export function defineSchema(db: Dexie): void {
       [TABLES.customQuestions]: 'id, updatedAt',
     })
     .upgrade(() => undefined);
-  // v3: the card digest and review tallies, so Progress reads kilobytes of typed arrays
-  // instead of every card and a year of reviews. Built here from the existing rows.
+  // v3: derived tables (see derived-tables.ts): the card digest and review tallies, so
+  // Progress reads typed arrays instead of every card and a year of reviews, and own
+  // question summaries, so lists skip the long texts. Built here from the existing rows.
   db.version(3)
     .stores({
       [TABLES.cardDigest]: 'chunk',
       [TABLES.cardSlots]: 'id',
       [TABLES.reviewTallies]: 'day',
+      [TABLES.ownSummaries]: 'key',
     })
     .upgrade(buildDerivedTables);
 }
@@ -130,12 +136,12 @@ async function forEachPage<T extends { id: string }>(tx: Transaction, table: str
 }
 
 /**
- * Fills the derived tables from cards and reviews: every card gets a slot (in id order)
- * and its digest entry; every review is tallied. Runs in the upgrade transaction, where
+ * Fills the derived tables: every card gets a slot (in id order) and its digest entry,
+ * every review is tallied, every own question summarised. Runs in the upgrade transaction, where
  * the upkeep middleware stands aside.
  */
 export async function buildDerivedTables(tx: Transaction): Promise<void> {
-  await Promise.all([TABLES.cardDigest, TABLES.cardSlots, TABLES.reviewTallies].map((name) => tx.table(name).clear()));
+  await Promise.all([TABLES.cardDigest, TABLES.cardSlots, TABLES.reviewTallies, TABLES.ownSummaries].map((name) => tx.table(name).clear()));
   const chunks: CardDigestChunk[] = [];
   let slot = 0;
   await forEachPage<CardRow>(tx, TABLES.cards, async (page) => {
@@ -160,6 +166,9 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
     }
   });
   await tx.table(TABLES.reviewTallies).bulkPut([...tallies.values()]);
+  const own = emptyOwnSummaries();
+  await forEachPage<CustomQuestionRow>(tx, TABLES.customQuestions, (page) => upsertOwnSummaries(own, page.map(summarize)));
+  await tx.table(TABLES.ownSummaries).put(own);
   // Version 2 cached finished days' tallies under this settings key; the tallies replace it.
   await tx.table(TABLES.settings).delete('meta:reviewDayTallies');
 }

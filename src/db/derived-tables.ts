@@ -8,20 +8,28 @@ import {
 } from '../core/mastery/card-digest.ts';
 import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
+import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
+import { summarize, type Question } from '../core/bank/question.ts';
 
 /**
  * Two tables derived from the others and kept current inside the same transactions:
  * - cardDigest: the columnar card digest (core/mastery/card-digest.ts), for Progress and
  *   the Today line, with an allocator row (chunk -1) handing out card slots;
- * - reviewTallies: review counts per quarter hour (core/mastery/review-tally.ts).
+ * - reviewTallies: review counts per quarter hour (core/mastery/review-tally.ts);
+ * - ownSummaries: the learner's own questions without their long texts (core/bank/own-summaries.ts).
  *
  * A Dexie middleware does the upkeep, so no writer of cards or reviews (grades, undo,
  * resets, imports, merges, repairs) can forget it: every read-write transaction that
- * touches `cards` or `reviews` is widened to the derived table, and every mutation of
+ * touches `cards`, `reviews` or `customQuestions` is widened to the derived table, and every mutation of
  * those tables updates it before the mutation's promise settles. Schema upgrades
  * (versionchange transactions) are left alone: they rebuild the tables themselves.
  */
-export const DERIVED_TABLES = { cardDigest: 'cardDigest', cardSlots: 'cardSlots', reviewTallies: 'reviewTallies' } as const;
+export const DERIVED_TABLES = {
+  cardDigest: 'cardDigest',
+  cardSlots: 'cardSlots',
+  reviewTallies: 'reviewTallies',
+  ownSummaries: 'ownSummaries',
+} as const;
 
 /** Which digest slot a card owns (kept apart from card rows, which backups and tests see whole). */
 export interface CardSlotRow {
@@ -179,6 +187,31 @@ async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMuta
   return res;
 }
 
+const OWN_SUMMARY_KEY = 'own';
+
+async function mutateOwnQuestions(down: DBCore, questions: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+  const trans = req.trans;
+  const summaries = down.table(DERIVED_TABLES.ownSummaries);
+  let removed: string[] = [];
+  let written: Question[] = [];
+  let clear = false;
+  if (req.type === 'deleteRange') {
+    clear = req.range.type === ANY_RANGE_TYPE;
+    if (!clear) removed = (await questions.query({ trans, query: { index: questions.schema.primaryKey, range: req.range }, values: false })).result as string[];
+  }
+  const res = await questions.mutate(req);
+  if (req.type === 'delete') removed = (req.keys as string[]).filter((_, i) => succeeded(res, i));
+  if (req.type === 'add' || req.type === 'put') written = (req.values as Question[]).filter((_, i) => succeeded(res, i));
+  if (!clear && !removed.length && !written.length) return res;
+  const table: OwnSummaryTable = clear
+    ? emptyOwnSummaries()
+    : (((await summaries.get({ trans, key: OWN_SUMMARY_KEY })) as OwnSummaryTable | undefined) ?? emptyOwnSummaries());
+  if (removed.length) removeOwnSummaries(table, removed);
+  if (written.length) upsertOwnSummaries(table, written.map(summarize));
+  await summaries.mutate({ type: 'put', trans, values: [table], keys: [OWN_SUMMARY_KEY] });
+  return res;
+}
+
 export const derivedTablesMiddleware: Middleware<DBCore> = {
   stack: 'dbcore',
   name: 'DerivedTables',
@@ -186,6 +219,7 @@ export const derivedTablesMiddleware: Middleware<DBCore> = {
     const has = (name: string) => down.schema.tables.some((t) => t.name === name);
     const digestReady = has(DERIVED_TABLES.cardDigest);
     const talliesReady = has(DERIVED_TABLES.reviewTallies);
+    const summariesReady = has(DERIVED_TABLES.ownSummaries);
     const wrapped = new Map<string, DBCoreTable>();
     return {
       transaction(stores, mode, options) {
@@ -195,6 +229,7 @@ export const derivedTablesMiddleware: Middleware<DBCore> = {
             extra.push(DERIVED_TABLES.cardDigest, DERIVED_TABLES.cardSlots);
           }
           if (talliesReady && stores.includes('reviews') && !stores.includes(DERIVED_TABLES.reviewTallies)) extra.push(DERIVED_TABLES.reviewTallies);
+          if (summariesReady && stores.includes('customQuestions') && !stores.includes(DERIVED_TABLES.ownSummaries)) extra.push(DERIVED_TABLES.ownSummaries);
           if (extra.length) stores = [...stores, ...extra];
         }
         return down.transaction(stores, mode, options);
@@ -202,7 +237,13 @@ export const derivedTablesMiddleware: Middleware<DBCore> = {
       table(name) {
         const table = down.table(name);
         const upkeep =
-          name === 'cards' && digestReady ? mutateCards : name === 'reviews' && talliesReady ? mutateReviews : null;
+          name === 'cards' && digestReady
+            ? mutateCards
+            : name === 'reviews' && talliesReady
+              ? mutateReviews
+              : name === 'customQuestions' && summariesReady
+                ? mutateOwnQuestions
+                : null;
         if (!upkeep) return table;
         let w = wrapped.get(name);
         if (!w) {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { summarize, type LoadedQuestion, type LoadedSummary, type Question } from '../core/bank/question.ts';
+import type { LoadedQuestion, LoadedSummary, Question } from '../core/bank/question.ts';
+import { ownSummaryList } from '../core/bank/own-summaries.ts';
 import { loadBankContent } from '../db/bank.ts';
 import { useServices } from './app-context.tsx';
 
@@ -17,12 +18,13 @@ function useOwnQuestions(enabled = true) {
 
 /** Bank and own questions as summaries (no long texts): for lists, filters and sessions. */
 export function useQuestions(): QuestionLookup {
-  const { bank } = useServices();
-  const own = useOwnQuestions();
+  const { bank, db } = useServices();
+  // The summaries row (see core/bank/own-summaries.ts), not the own questions themselves.
+  const own = useLiveQuery(async () => ownSummaryList(await db.ownSummaries.get('own')), [db]);
   return useMemo(() => {
     const questions: LoadedSummary[] = [
       ...bank.questions.map((q) => ({ ...q, source: 'bank' as const })),
-      ...(own ?? []).map((q) => ({ ...summarize(q), source: 'own' as const })),
+      ...(own ?? []).map((q) => ({ ...q, source: 'own' as const })),
     ];
     return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: own !== undefined };
   }, [bank, own]);

@@ -18,6 +18,9 @@ import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '.
 import { encodeConfig, newMemory, scheduleConfigFrom, type Rating } from '../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { makeQuestion } from '../fixtures.ts';
+import { createOwnQuestion, deleteOwnQuestion, updateOwnQuestion } from '../../src/db/library-repo.ts';
+import { ownSummaryList } from '../../src/core/bank/own-summaries.ts';
+import { summarize } from '../../src/core/bank/question.ts';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 const MIN = 60_000;
@@ -64,6 +67,8 @@ async function storedTallies(): Promise<Map<number, number[]>> {
 async function expectDerivedInStep(): Promise<void> {
   expect(digestMap(await loadCardDigest(db))).toEqual(cardsMap(await db.cards.toArray()));
   expect(await storedTallies()).toEqual(talliesFrom(await db.reviews.toArray()));
+  const summaries = ownSummaryList(await db.ownSummaries.get('own'));
+  expect(summaries.sort((a, b) => a.id.localeCompare(b.id))).toEqual((await db.customQuestions.toArray()).map(summarize));
 }
 
 describe('the card digest and review tallies follow every write', () => {
@@ -177,6 +182,24 @@ describe('the card digest and review tallies follow every write', () => {
   });
 });
 
+describe('own question summaries', () => {
+  it('follow creating, editing and deleting own questions', async () => {
+    const { id: _a, ...first } = makeQuestion('x', { title: 'How do closures capture loop variables?', tags: ['closures', 'scope'] });
+    const { id: _b, ...second } = makeQuestion('y', { title: 'What does functools.wraps preserve?', topic: 'Decorators' });
+    const a = await createOwnQuestion(db, first, T0);
+    const b = await createOwnQuestion(db, second, T0);
+    if (!a.ok || !b.ok) throw new Error('fixture questions must be valid');
+    await expectDerivedInStep();
+    await updateOwnQuestion(db, a.value.id, { ...first, topic: 'Scope', tags: [] }, T0 + 1);
+    await expectDerivedInStep();
+    await deleteOwnQuestion(db, b.value.id);
+    await expectDerivedInStep();
+    expect(ownSummaryList(await db.ownSummaries.get('own'))).toEqual([
+      { id: a.value.id, title: 'How do closures capture loop variables?', technology: 'python', topic: 'Scope', level: first.level, difficulty: first.difficulty, tags: [] },
+    ]);
+  });
+});
+
 describe('reads for Progress and Today', () => {
   it('tallies reviews per study day and counts recent days for the streak', async () => {
     const now = T0 + 2 * DAY;
@@ -221,6 +244,8 @@ describe('schema version 3', () => {
       before: { ...newMemory(T0), state: (i % 4) as 0 | 1 | 2 | 3 },
       config: encodeConfig(scheduleConfigFrom(DEFAULT_SETTINGS, T0)),
     }));
+    const own = Array.from({ length: 3 }, (_, i) => ({ ...makeQuestion(`own-q${i}`, { topic: `Topic ${i}` }), createdAt: T0, updatedAt: T0 }));
+    await v2.table('customQuestions').bulkAdd(own);
     await v2.table('cards').bulkAdd(cards);
     await v2.table('reviews').bulkAdd(reviews);
     await v2.table('settings').bulkAdd([

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useServices } from '../../ui/app-context.tsx';
-import { useFullQuestions, useQuestions } from '../../ui/questions.ts';
+import { useQuestion, useQuestions } from '../../ui/questions.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type Level, type Question, type Technology } from '../../core/bank/question.ts';
 import { createOwnQuestion, updateOwnQuestion, type OwnQuestionInput } from '../../db/library-repo.ts';
 
@@ -42,10 +42,10 @@ export default function OwnQuestionForm() {
   const { questionId } = useParams();
   const { db, now } = useServices();
   const { questions } = useQuestions();
-  const full = useFullQuestions(!!questionId);
-  const loaded = !!full;
+  const found = useQuestion(questionId);
+  const loaded = found !== undefined;
   const navigate = useNavigate();
-  const editing = questionId ? full?.byId.get(questionId) : undefined;
+  const editing = found ?? undefined;
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<string[]>([]);
   const topics = useMemo(() => [...new Set(questions.map((q) => q.topic))].sort(), [questions]);

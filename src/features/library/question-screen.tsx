@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useServices } from '../../ui/app-context.tsx';
-import { useFullQuestions } from '../../ui/questions.ts';
+import { useQuestion } from '../../ui/questions.ts';
 import { Markdown } from '../../ui/markdown.tsx';
 import { TECHNOLOGY_LABELS } from '../../core/bank/question.ts';
 import { parseCardId } from '../../core/bank/cards.ts';
@@ -13,16 +13,16 @@ import { deleteOwnQuestion, saveNote, setFlagged } from '../../db/library-repo.t
 export default function QuestionScreen() {
   const { questionId = '' } = useParams();
   const { db, now } = useServices();
-  const full = useFullQuestions();
+  const loadedQuestion = useQuestion(questionId);
   const navigate = useNavigate();
-  const question = full?.byId.get(questionId);
+  const question = loadedQuestion ?? undefined;
   const history = useLiveQuery(() => questionHistory(db, questionId), [db, questionId]);
   const flag = useLiveQuery(() => db.flags.get(questionId).then((f) => f ?? null), [db, questionId]);
   const [confirming, setConfirming] = useState<'reset' | 'delete' | null>(null);
   const [status, setStatus] = useState<string | null>(null);
 
   if (!question) {
-    if (!full) return <p role="status">Loading…</p>;
+    if (loadedQuestion === undefined) return <p role="status">Loading…</p>;
     return (
       <section className="stack">
         <h1>Question not found</h1>
