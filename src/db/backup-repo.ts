@@ -220,19 +220,46 @@ const REPLAY_BATCH = 500;
  * `added` holds the cards the backup brings, not stored yet; they take their replayed state.
  * Returns the stored cards whose state changed.
  */
+/** Index of the first entry of a sorted list that is not below `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The logs of a batch of cards (sorted ids). When the batch covers most cards between its
+ * first and last id (a merge that touched most of the collection), one read of that cardId
+ * range beats hundreds of small reads; otherwise each card's log is read on its own.
+ */
+async function readLogs(db: RehearseDb, ids: readonly string[], allCardIds: readonly string[]): Promise<ReviewRow[][]> {
+  const first = ids[0]!;
+  const last = ids[ids.length - 1]!;
+  const span = lowerBound(allCardIds, last) - lowerBound(allCardIds, first) + 1;
+  if (ids.length < 20 || span > 2 * ids.length) return Promise.all(ids.map((id) => db.reviews.where('cardId').equals(id).toArray()));
+  const byCard = new Map<string, ReviewRow[]>(ids.map((id) => [id, []]));
+  for (const review of await db.reviews.where('cardId').between(first, last, true, true).toArray()) byCard.get(review.cardId)?.push(review);
+  return ids.map((id) => byCard.get(id)!);
+}
+
 async function replayCards(
   db: RehearseDb,
-  cardIds: readonly string[],
+  unsortedIds: readonly string[],
   added: Map<string, CardRow>,
+  localCardIds: readonly string[],
 ): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
   const changed: CardRow[] = [];
   const notReplayed: string[] = [];
+  const cardIds = [...unsortedIds].sort();
+  const allCardIds = [...localCardIds, ...added.keys()].sort();
   for (let start = 0; start < cardIds.length; start += REPLAY_BATCH) {
     const ids = cardIds.slice(start, start + REPLAY_BATCH);
-    const [stored, logs] = await Promise.all([
-      db.cards.bulkGet(ids),
-      Promise.all(ids.map((id) => db.reviews.where('cardId').equals(id).toArray())),
-    ]);
+    const [stored, logs] = await Promise.all([db.cards.bulkGet(ids), readLogs(db, ids, allCardIds)]);
     ids.forEach((id, i) => {
       const card = added.get(id) ?? stored[i];
       const log = logs[i]!;
@@ -305,7 +332,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     const plan = planMerge({ cardIds: new Set(cardIds), reviewIds: new Set(reviewIds), notes, flags, customQuestions }, incoming);
     await addInBatches(db.reviews, plan.toWrite.reviews);
     const added = new Map(plan.toWrite.cards.map((card) => [card.id, card]));
-    const replayed = await replayCards(db, plan.toReplay, added);
+    const replayed = await replayCards(db, plan.toReplay, added, cardIds as string[]);
     await addInBatches(db.cards, [...added.values()]);
     await db.cards.bulkPut(replayed.changed);
     await db.notes.bulkPut(plan.toWrite.notes);

@@ -285,6 +285,29 @@ describe('merging two devices that diverged', () => {
     expect(memoryOf((await db.cards.get('py-a#answer'))!)).toEqual(memoryOf((await other.cards.get('py-a#answer'))!));
   });
 
+  it('replays correctly when the other device touched most of a large collection', async () => {
+    // 30 questions → 60 more cards; the other device grades 45 of them, so the replay reads
+    // whole cardId ranges at once instead of one small read per card.
+    const many = { version: 'v2', questions: [...BANK.questions, ...Array.from({ length: 30 }, (_, i) => makeQuestion(`py-m${String(i).padStart(2, '0')}`))] };
+    await syncBankCards(db, many, T0);
+    const other = newDb();
+    await importBackup(other, parsed(await exportText(db, T0 + DAY)), 'replace', T0 + DAY);
+    const ids = (await other.cards.toArray()).map((c) => c.id).filter((id) => id.startsWith('py-m')).sort();
+    let at = T0 + 2 * DAY;
+    for (const id of ids.slice(0, 45)) await grade(other, id, 3, (at += MIN));
+    await grade(db, ids[0]!, 1, T0 + 2 * DAY - MIN);
+
+    const result = await importBackup(db, parsed(await exportText(other, T0 + 3 * DAY)), 'merge', T0 + 3 * DAY);
+    expect(result.added.reviews).toBe(45);
+    const replayed = await replayLog(db);
+    for (const card of await db.cards.toArray()) {
+      if (replayed.has(card.id)) expect(memoryOf(card)).toEqual(replayed.get(card.id));
+    }
+    // The first card has both devices' grades, in time order; the last 15 were not touched.
+    expect((await db.reviews.where('cardId').equals(ids[0]!).toArray()).map((r) => r.rating).sort()).toEqual([1, 3]);
+    expect((await db.cards.bulkGet(ids.slice(45))).every((c) => c!.state === 0)).toBe(true);
+  });
+
   it('keeps cards, notes and own questions that only this device has, and this device’s settings', async () => {
     const before = await collectionOf(db);
     await importBackup(db, makeBackup(), 'merge', T0 + 40 * DAY);
