@@ -530,7 +530,7 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
       'Times run from the input event (key, click, navigation start) to the next frame after the DOM shows the result.',
       'Floors: cold start = blank same-origin document + raw indexedDB.open; queue = raw getAll of the same [bucket+due] ranges',
       'and today’s reviews; grade = one strict read-write transaction putting a review row and a card row; Library and search =',
-      'raw getAll of customQuestions; Progress = raw getAll of cards; node search = a lowercase substring scan.',
+      'raw getAll of customQuestions; Progress = raw getAll of the card digest; node search = a lowercase substring scan.',
       '',
       ...evidence.map((line) => `- ${line}`),
       `- Phases: ${phaseSeconds.join(', ')}; whole bench ${((Date.now() - benchStart) / 1000).toFixed(0)} s.`,
