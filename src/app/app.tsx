@@ -70,7 +70,7 @@ export function App({ db, now, initialPath }: AppProps) {
             <button type="button" onClick={() => location.reload()}>Reload</button>
           </div>
         ) : !services ? (
-          <p role="status">Opening your collection…</p>
+          <OpeningNotice />
         ) : (
           <ServicesProvider services={services}>
             <ThemeSync />
@@ -94,6 +94,28 @@ export function App({ db, now, initialPath }: AppProps) {
     </Router>
   );
 }
+
+/** Shown while the database opens; after an update a big collection is prepared once, which takes a while. */
+function OpeningNotice() {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_OPEN_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <div role="status">
+      <p>Opening your collection…</p>
+      {slow && (
+        <p className="muted">
+          Still working. After an update, Rehearse prepares a large collection once (up to a minute for a million reviews),
+          or waits for another tab with an older version to close. Your reviews are safe.
+        </p>
+      )}
+    </div>
+  );
+}
+
+const SLOW_OPEN_MS = 2_000;
 
 function describeStartupError(error: Error): string {
   if (error.name === 'VersionError') {
