@@ -7,6 +7,7 @@ import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
 import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
+import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
@@ -121,15 +122,15 @@ export async function loadBackupReminderStatus(db: RehearseDb): Promise<BackupSt
 
 /** Everything Settings shows, including counts of cards and reviews. */
 export async function loadBackupStatus(db: RehearseDb): Promise<LocalBackupStatus> {
-  return db.transaction('r', db.reviews, db.cards, db.settings, async () => {
-    const [lastBackupAt, undo, first, last, reviewCount, cardCount] = await Promise.all([
+  return db.transaction('r', db.reviews, db.cardDigest, db.reviewTallies, db.settings, async () => {
+    const [lastBackupAt, undo, first, last, size] = await Promise.all([
       getMeta<number | null>(db, LAST_BACKUP_KEY),
       getMeta<UndoInfo | null>(db, UNDO_INFO_KEY),
       db.reviews.orderBy('reviewedAt').first(),
       db.reviews.orderBy('reviewedAt').last(),
-      db.reviews.count(),
-      db.cards.count(),
+      loadCollectionSize(db),
     ]);
+    const { cards: cardCount, reviews: reviewCount } = size;
     return {
       lastBackupAt: typeof lastBackupAt === 'number' ? lastBackupAt : null,
       firstReviewAt: first ? first.reviewedAt : null,

@@ -5,7 +5,7 @@ import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
-import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
 export const DB_NAME = 'rehearse';
@@ -153,9 +153,10 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
     }
     await tx.table(TABLES.cardSlots).bulkAdd(slots);
   });
-  const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot };
+  const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot, cards: slot };
   await tx.table(TABLES.cardDigest).bulkPut([...chunks, allocator]);
-  const tallies = new Map<number, ReviewTallyRow>();
+  const totals = emptyTotalsRow();
+  const tallies = new Map<number, ReviewTallyRow>([[totals.day, totals]]);
   await forEachPage<ReviewRow>(tx, TABLES.reviews, (page) => {
     for (const review of page) {
       if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) continue;
@@ -163,6 +164,7 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
       let row = tallies.get(day);
       if (!row) tallies.set(day, (row = emptyTallyRow(day)));
       applyToTallyRow(row, review, 1);
+      applyToTotals(totals, review, 1);
     }
   });
   await tx.table(TABLES.reviewTallies).bulkPut([...tallies.values()]);

@@ -6,7 +6,7 @@ import {
   type CardDigestChunk,
   type DigestSource,
 } from '../core/mastery/card-digest.ts';
-import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, TOTALS_DAY, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
 import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
 import { summarize, type Question } from '../core/bank/question.ts';
@@ -41,6 +41,15 @@ export const ALLOCATOR_CHUNK = -1;
 export interface SlotAllocatorRow {
   chunk: typeof ALLOCATOR_CHUNK;
   nextSlot: number;
+  /** Cards stored (slots handed out minus slots freed): counting the table walks it. */
+  cards: number;
+}
+
+const NEW_ALLOCATOR: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: 0, cards: 0 };
+
+async function loadAllocator(digest: DBCoreTable, trans: DBCoreTransaction): Promise<SlotAllocatorRow> {
+  const row = (await digest.get({ trans, key: ALLOCATOR_CHUNK })) as SlotAllocatorRow | undefined;
+  return { ...NEW_ALLOCATOR, ...row };
 }
 export type CardDigestRow = CardDigestChunk | SlotAllocatorRow;
 
@@ -91,10 +100,13 @@ async function releaseSlots(down: DBCore, trans: DBCoreTransaction, ids: string[
   if (!ids.length) return;
   const slotTable = down.table(DERIVED_TABLES.cardSlots);
   const owned = ((await slotTable.getMany({ trans, keys: ids })) as (CardSlotRow | undefined)[]).filter((r): r is CardSlotRow => !!r);
-  await editChunks(down.table(DERIVED_TABLES.cardDigest), trans, owned.map((r) => r.slot), (chunkFor) =>
-    owned.forEach((r) => writeDigestEntry(chunkFor(r.slot), r.slot, null)),
-  );
+  if (!owned.length) return;
+  const digest = down.table(DERIVED_TABLES.cardDigest);
+  await editChunks(digest, trans, owned.map((r) => r.slot), (chunkFor) => owned.forEach((r) => writeDigestEntry(chunkFor(r.slot), r.slot, null)));
   await slotTable.mutate({ type: 'delete', trans, keys: owned.map((r) => r.id) });
+  const allocator = await loadAllocator(digest, trans);
+  allocator.cards = Math.max(0, allocator.cards - owned.length);
+  await digest.mutate({ type: 'put', trans, values: [allocator], keys: [ALLOCATOR_CHUNK] });
 }
 
 async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
@@ -128,8 +140,9 @@ async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRe
   for (let i = 0; i < written.length; i++) {
     let slot = owned[i]?.slot;
     if (slot === undefined) {
-      allocator ??= ((await digest.get({ trans, key: ALLOCATOR_CHUNK })) as SlotAllocatorRow | undefined) ?? { chunk: ALLOCATOR_CHUNK, nextSlot: 0 };
+      allocator ??= await loadAllocator(digest, trans);
       slot = allocator.nextSlot++;
+      allocator.cards++;
       newSlots.push({ id: written[i]!.id, slot });
     }
     slots.push(slot);
@@ -147,10 +160,14 @@ async function editTallies(tallies: DBCoreTable, trans: DBCoreTransaction, chang
   const counted = changes.filter(({ review }) => review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt));
   if (!counted.length) return;
   const days = [...new Set(counted.map(({ review }) => utcDayOf(review.reviewedAt)))];
-  const found = (await tallies.getMany({ trans, keys: days })) as (ReviewTallyRow | undefined)[];
-  const rows = new Map<number, ReviewTallyRow>();
-  days.forEach((day, i) => rows.set(day, found[i] ?? emptyTallyRow(day)));
-  for (const { review, sign } of counted) applyToTallyRow(rows.get(utcDayOf(review.reviewedAt))!, review, sign);
+  const found = (await tallies.getMany({ trans, keys: [TOTALS_DAY, ...days] })) as (ReviewTallyRow | undefined)[];
+  const totals = found[0] ?? emptyTotalsRow();
+  const rows = new Map<number, ReviewTallyRow>([[TOTALS_DAY, totals]]);
+  days.forEach((day, i) => rows.set(day, found[i + 1] ?? emptyTallyRow(day)));
+  for (const { review, sign } of counted) {
+    applyToTallyRow(rows.get(utcDayOf(review.reviewedAt))!, review, sign);
+    applyToTotals(totals, review, sign);
+  }
   await tallies.mutate({ type: 'put', trans, values: [...rows.values()], keys: [...rows.keys()] });
 }
 

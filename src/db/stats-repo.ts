@@ -1,8 +1,8 @@
 import type { RehearseDb } from './database.ts';
-import { ALLOCATOR_CHUNK } from './derived-tables.ts';
+import { ALLOCATOR_CHUNK, type SlotAllocatorRow } from './derived-tables.ts';
 import type { CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { STATS_WINDOW_DAYS, recentStudyDays, type DayTally } from '../core/mastery/review-stats.ts';
-import { studyDayTallies, talliesByDayKey, tallyRowSpan, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_DAY, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 
 /**
  * Reads for the Progress screen and the Today line. Both come from the derived tables
@@ -49,4 +49,14 @@ export async function loadRecentReviewCounts(db: RehearseDb, now: number, daySta
   const span = tallyRowSpan(days)!;
   const rows: ReviewTallyRow[] = await db.transaction('r', db.reviewTallies, () => tallyRows(db, span.first, span.last));
   return studyDayTallies(rows, days).map((t) => t.count);
+}
+
+/**
+ * How many cards and reviews (grades, resets not included) the collection holds, from the
+ * derived tables' running totals: IndexedDB's count() walks a million rows for seconds.
+ * Call it inside a transaction over cardDigest and reviewTallies, or on its own.
+ */
+export async function loadCollectionSize(db: RehearseDb): Promise<{ cards: number; reviews: number }> {
+  const [allocator, totals] = await Promise.all([db.cardDigest.get(ALLOCATOR_CHUNK), db.reviewTallies.get(TOTALS_DAY)]);
+  return { cards: (allocator as SlotAllocatorRow | undefined)?.cards ?? 0, reviews: totalReviews(totals) };
 }

@@ -116,7 +116,8 @@ describe('export and restore', () => {
     expect((await loadBackupStatus(db)).lastBackupAt).toBeNull();
     await exportBackup(db, T0 + 2 * DAY, 'x');
     const status = await loadBackupStatus(db);
-    expect(status).toMatchObject({ lastBackupAt: T0 + 2 * DAY, firstReviewAt: T0, reviewCount: 8, undo: null });
+    // 8 log entries, one of them a reset: 7 reviews; 8 cards (3 bank questions and one own, two cards each).
+    expect(status).toMatchObject({ lastBackupAt: T0 + 2 * DAY, firstReviewAt: T0, reviewCount: 7, cardCount: 8, undo: null });
     expect(status.lastReviewAt).toBe(T0 + 105 * MIN);
   });
 

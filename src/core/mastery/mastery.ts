@@ -133,27 +133,26 @@ export function masteryReports(cards: Iterable<MasteryCard>, lookup: QuestionLoo
   const topicNames = new Map<string, { technology: string; topic: string }>();
   let lastQuestionId: string | undefined;
   let facts: QuestionFacts | undefined;
-  let topicId = '';
+  /** Per time: the question's overall, technology, topic and level tallies. */
+  let groups: Tally[][] = [];
   for (const card of cards) {
     if (card.hidden) continue;
-    // Cards of one question usually sit side by side: look each question up once.
+    // Cards of one question usually sit side by side: look each question and its groups up once.
     if (card.questionId !== lastQuestionId) {
       lastQuestionId = card.questionId;
       facts = lookup(card.questionId);
       if (facts) {
-        topicId = topicKey(facts.technology, facts.topic);
+        const topicId = topicKey(facts.technology, facts.topic);
         if (!topicNames.has(topicId)) topicNames.set(topicId, { technology: facts.technology, topic: facts.topic });
+        const f = facts;
+        groups = perTime.map((sums) => [sums.overall, tallyOf(sums.technologies, f.technology), tallyOf(sums.topics, topicId), tallyOf(sums.levels, f.level)]);
       }
     }
     if (!facts) continue;
     const studied = !card.suspended && card.state !== 0;
     for (let i = 0; i < times.length; i++) {
       const recall = studied ? retrievability(card, times[i]!) : 0;
-      const sums = perTime[i]!;
-      sums.overall.add(card, recall);
-      tallyOf(sums.technologies, facts.technology).add(card, recall);
-      tallyOf(sums.topics, topicId).add(card, recall);
-      tallyOf(sums.levels, facts.level).add(card, recall);
+      for (const tally of groups[i]!) tally.add(card, recall);
     }
   }
   return perTime.map((sums) => ({

@@ -35,11 +35,34 @@ export function utcDayOf(time: number): number {
  * not reviews change nothing, as in addToTally.
  */
 export function applyToTallyRow(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
-  if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) return;
+  if (!counts(review)) return;
   const quarter = Math.floor((review.reviewedAt - row.day * DAY_MS) / QUARTER_MS);
   if (quarter < 0 || quarter >= QUARTERS_PER_DAY) throw new RangeError(`Review at ${review.reviewedAt} is not on day ${row.day}`);
-  const v = row.values;
-  const base = quarter * TALLY_FIELDS;
+  addAt(row.values, quarter * TALLY_FIELDS, review, sign);
+}
+
+/** Whether a log entry is a review the tallies count. */
+function counts(review: ReviewStatRow): boolean {
+  return review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt);
+}
+
+/** The all-time totals: one row under this day number, a single "quarter" of fields. */
+export const TOTALS_DAY = -1;
+
+export function emptyTotalsRow(): ReviewTallyRow {
+  return { day: TOTALS_DAY, values: new Float64Array(TALLY_FIELDS) };
+}
+
+export function applyToTotals(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
+  if (counts(review)) addAt(row.values, 0, review, sign);
+}
+
+/** Reviews counted in a totals row. */
+export function totalReviews(row: ReviewTallyRow | undefined): number {
+  return row ? row.values[FIELD.count]! : 0;
+}
+
+function addAt(v: Float64Array, base: number, review: ReviewStatRow, sign: 1 | -1): void {
   v[base + FIELD.count]! += sign;
   v[base + FIELD.durationMs]! += sign * (review.durationMs > 0 ? review.durationMs : 0);
   v[base + FIELD.ratings + review.rating - 1]! += sign;

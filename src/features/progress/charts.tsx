@@ -10,9 +10,17 @@ import { heatLevel } from '../../core/mastery/review-stats.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-export function formatDateKey(key: string, options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }): string {
+const LONG_DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
+const SHORT_DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
+// toLocaleDateString builds a formatter per call; the heatmap formats 365 dates per render.
+// Keyed by the options object: pass module constants, not literals.
+const formatters = new Map<Intl.DateTimeFormatOptions, Intl.DateTimeFormat>();
+
+export function formatDateKey(key: string, options: Intl.DateTimeFormatOptions = LONG_DATE): string {
   const [y, m, d] = key.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, options);
+  let formatter = formatters.get(options);
+  if (!formatter) formatters.set(options, (formatter = new Intl.DateTimeFormat(undefined, options)));
+  return formatter.format(new Date(y, m - 1, d));
 }
 
 export interface Bar {
@@ -42,7 +50,7 @@ export function DailyBarChart(props: {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const slot = width / Math.max(1, bars.length);
   const barWidth = Math.max(1, slot - 2);
-  const label = (i: number) => (i === 0 && props.firstLabel ? props.firstLabel : formatDateKey(bars[i]!.key, { day: 'numeric', month: 'short' }));
+  const label = (i: number) => (i === 0 && props.firstLabel ? props.firstLabel : formatDateKey(bars[i]!.key, SHORT_DATE));
   const ticks = bars.length > 1 ? [0, Math.floor((bars.length - 1) / 2), bars.length - 1] : [0];
   return (
     <figure className="chart">
