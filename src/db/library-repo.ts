@@ -50,9 +50,11 @@ export async function createOwnQuestion(
   const checked = validateOwnQuestion(input, id);
   if (!checked.ok) return checked;
   const row: CustomQuestionRow = { ...checked.value, createdAt: now, updatedAt: now };
-  return db.transaction('rw', db.customQuestions, db.cards, async () => {
+  return db.transaction('rw', db.customQuestions, db.cards, db.ownSummaries, async () => {
     const lower = row.title.toLowerCase();
-    if (await db.customQuestions.filter((q) => q.title.toLowerCase() === lower).count()) {
+    // The summaries row holds every title: no scan of tens of thousands of question rows.
+    const titles = (await db.ownSummaries.get('own'))?.titles ?? [];
+    if (titles.some((title) => title.toLowerCase() === lower)) {
       return { ok: false as const, errors: ['Question: you already have a question with this title'] };
     }
     await db.customQuestions.add(row);

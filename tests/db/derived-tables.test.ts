@@ -202,6 +202,17 @@ describe('own question summaries', () => {
   });
 });
 
+describe('creating own questions', () => {
+  it('refuses a second question with the same title in any case, changing nothing', async () => {
+    const { id: _a, ...input } = makeQuestion('x', { title: 'When is a list comprehension slower than a loop?' });
+    expect((await createOwnQuestion(db, input, T0)).ok).toBe(true);
+    const before = { questions: await db.customQuestions.count(), cards: await db.cards.count() };
+    const again = await createOwnQuestion(db, { ...input, title: 'WHEN is a list comprehension slower than a loop?' }, T0 + 1);
+    expect(again).toEqual({ ok: false, errors: ['Question: you already have a question with this title'] });
+    expect({ questions: await db.customQuestions.count(), cards: await db.cards.count() }).toEqual(before);
+  });
+});
+
 describe('reads for Progress and Today', () => {
   it('tallies reviews per study day and counts recent days for the streak', async () => {
     const now = T0 + 2 * DAY;
