@@ -19,6 +19,8 @@ export type ToSearchWorker =
 export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' };
 
 let service: SearchService | null = null;
+/** Between chunks of the first index build: lets queued search messages run. */
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let latestSearch = 0;
 let warmed = false;
 const reply = (message: FromSearchWorker) => (self as unknown as Worker).postMessage(message);
@@ -39,7 +41,7 @@ self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
   const message = event.data;
   if (message.type === 'open') {
     const db = openDatabase(message.dbName);
-    service = new SearchService({ versions: () => ownQuestionVersions(db), load: (ids) => readOwnQuestions(db, ids) });
+    service = new SearchService({ versions: () => ownQuestionVersions(db), load: (ids) => readOwnQuestions(db, ids) }, yieldToMessages);
     return;
   }
   if (!service) return;

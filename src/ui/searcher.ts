@@ -76,7 +76,10 @@ function localSearcher(db: RehearseDb): Searcher {
   const prepare = (): Promise<SearchService> => {
     ready ??= Promise.all([import('../core/bank/search.ts'), import('../db/library-repo.ts'), loadBankContent()]).then(
       ([{ SearchService }, repo, content]) => {
-        const service = new SearchService({ versions: () => repo.ownQuestionVersions(db), load: (ids) => repo.readOwnQuestions(db, ids) });
+        const service = new SearchService(
+          { versions: () => repo.ownQuestionVersions(db), load: (ids) => repo.readOwnQuestions(db, ids) },
+          () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
+        );
         void service.setBank([...content.values()]);
         sync(service);
         return service;

@@ -206,6 +206,12 @@ export const CONDITIONS = {
   libraryCount: (count: number) =>
     `() => document.querySelector('.actions p[role=status]')?.textContent === ${JSON.stringify(`${count} question${count === 1 ? '' : 's'}`)}`,
   /** After typing: the box holds `value`, a search ran ('Searching…') and its count is shown. */
+  /** The full (not partial) count for `value` is shown, whatever showed before. */
+  searchDoneAfterAnswer: (value: string) => `() => {
+    const input = document.querySelector('input[type=search]');
+    const text = document.querySelector('.actions p[role=status]')?.textContent ?? '';
+    return !!input && input.value === ${JSON.stringify(value)} && /^\\d+ questions?$/.test(text);
+  }`,
   searchDone: (value: string) => `(() => {
     let searched = false;
     return () => {

@@ -92,6 +92,8 @@ export interface SearchRow {
 export interface SearchPage {
   total: number;
   rows: SearchRow[];
+  /** The full-text index is still being built: these are title, topic and tag matches only. */
+  partial?: boolean;
 }
 
 /** An index that grows and changes one question at a time, answering a page at a time. */
@@ -105,15 +107,68 @@ export class QuestionIndex {
     return this.docs.size;
   }
 
+  /** Documents known but not yet in the full-text index (null once it holds them all). */
+  private unindexed: SearchDoc[] | null = null;
+
+  /** True while a gradual upsert is still adding documents. */
+  get building(): boolean {
+    return this.unindexed !== null;
+  }
+
   upsert(docs: readonly SearchDoc[]): void {
+    this.index.addAll(this.register(docs));
+    this.last = null;
+  }
+
+  /**
+   * Like upsert, a chunk at a time with `pause()` between chunks, so searches can be
+   * answered (by scanSearch) while tens of thousands of questions are indexed.
+   */
+  async upsertGradually(docs: readonly SearchDoc[], pause: () => Promise<void>, chunk = 250): Promise<void> {
+    const fresh = this.register(docs);
+    this.unindexed = fresh;
+    try {
+      for (let start = 0; start < fresh.length; start += chunk) {
+        this.index.addAll(fresh.slice(start, start + chunk));
+        await pause();
+      }
+    } finally {
+      this.unindexed = null;
+      this.last = null;
+    }
+  }
+
+  /** Records documents; replaces indexed ones in place and returns those still to add. */
+  private register(docs: readonly SearchDoc[]): SearchDoc[] {
     const fresh: SearchDoc[] = [];
     for (const doc of docs) {
       if (this.docs.has(doc.id)) this.index.replace(doc);
       else fresh.push(doc);
       this.docs.set(doc.id, doc);
     }
-    this.index.addAll(fresh);
-    this.last = null;
+    return fresh;
+  }
+
+  /**
+   * Matches every word of the query inside titles, topics and tags (titles first): a quick
+   * answer while the full-text index is being built, marked partial.
+   */
+  scanSearch(request: SearchRequest): SearchPage {
+    const words = request.query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return { total: 0, rows: [], partial: true };
+    const flagged = request.selection.flagged ? new Set(request.flagged) : undefined;
+    const context = { flagged, isOwn: (d: SearchDoc) => d.source === 'own' };
+    const inTitle: SearchRow[] = [];
+    const elsewhere: SearchRow[] = [];
+    for (const doc of this.docs.values()) {
+      const title = doc.title.toLowerCase();
+      const rest = `${doc.topic} ${doc.tags.join(' ')}`.toLowerCase();
+      if (!words.every((w) => title.includes(w) || rest.includes(w))) continue;
+      if (!matchesSelection(doc, request.selection, context)) continue;
+      (words.every((w) => title.includes(w)) ? inTitle : elsewhere).push({ id: doc.id, terms: words });
+    }
+    const all = [...inTitle, ...elsewhere];
+    return { total: all.length, rows: all.slice(0, request.limit), partial: true };
   }
 
   remove(ids: Iterable<string>): void {
@@ -131,6 +186,7 @@ export class QuestionIndex {
 
   search(request: SearchRequest): SearchPage {
     if (!request.query.trim()) return { total: 0, rows: [] };
+    if (this.building) return this.scanSearch(request);
     if (this.last?.query !== request.query) this.last = { query: request.query, hits: search(this.index, request.query) };
     const flagged = request.selection.flagged ? new Set(request.flagged) : undefined;
     const context = { flagged, isOwn: (d: SearchDoc) => d.source === 'own' };
@@ -183,7 +239,17 @@ export class SearchService {
   private syncing: Promise<boolean> | null = null;
   private loadedOnce = false;
 
-  constructor(private readonly own: OwnQuestionSource) {}
+  /** False until own questions have been loaded and indexed once. */
+  private complete = false;
+
+  /**
+   * `pause` lets other work in (e.g. a setTimeout) between chunks of the first, large
+   * index build; searches meanwhile get quick partial answers instead of waiting.
+   */
+  constructor(
+    private readonly own: OwnQuestionSource,
+    private readonly pause: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   private enqueue<T>(step: () => T | Promise<T>): Promise<T> {
     const next = this.queue.then(step);
@@ -204,7 +270,13 @@ export class SearchService {
     if (!this.loadedOnce) {
       this.loadedOnce = true;
       // Everything at once: one bulk read is far quicker than comparing versions first.
-      return (this.syncing = this.enqueue(async () => this.apply(await this.own.load(), null)));
+      return (this.syncing = this.enqueue(async () => {
+        try {
+          return await this.apply(await this.own.load(), null, true);
+        } finally {
+          this.complete = true; // even on a failed read: the bank stays searchable in full
+        }
+      }));
     }
     // One sync at a time, each starting from what the previous one applied.
     const previous = this.syncing ?? Promise.resolve(false);
@@ -220,7 +292,7 @@ export class SearchService {
   }
 
   /** Indexes rows whose version is new; `touched` (null: everything) names ids that may be gone. */
-  private apply(rows: readonly (Question & { updatedAt: number })[], touched: ReadonlySet<string> | null): boolean {
+  private async apply(rows: readonly (Question & { updatedAt: number })[], touched: ReadonlySet<string> | null, gradual = false): Promise<boolean> {
     const present = new Set<string>();
     const docs: SearchDoc[] = [];
     for (const row of rows) {
@@ -233,12 +305,16 @@ export class SearchService {
     const gone = [...(touched ?? this.known.keys())].filter((id) => !present.has(id) && this.known.has(id));
     for (const id of gone) this.known.delete(id);
     this.index.remove(gone);
-    this.index.upsert(docs);
+    if (gradual) await this.index.upsertGradually(docs, this.pause);
+    else this.index.upsert(docs);
     return docs.length > 0 || gone.length > 0;
   }
 
   /** A page of results, or null when `superseded()` says a newer search made this one moot by its turn. */
   search(request: SearchRequest, superseded: () => boolean = () => false): Promise<SearchPage | null> {
+    // Before own questions are fully indexed, answer at once from what is known (partial),
+    // rather than queue behind the build; a 'changed' notice follows when it completes.
+    if (!this.complete && request.query.trim()) return Promise.resolve(this.index.scanSearch(request));
     return this.enqueue(() => (superseded() ? null : this.index.search(request)));
   }
 }

@@ -178,6 +178,7 @@ export default function LibraryScreen() {
       <div className="actions">
         <p role="status" className="muted grow">
           {pending ? 'Searching…' : `${total} question${total === 1 ? '' : 's'}`}
+          {searchText && page.partial && !pending && ' (matching titles, topics and tags while full-text search gets ready…)'}
         </p>
         {total > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>

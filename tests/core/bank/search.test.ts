@@ -73,9 +73,39 @@ describe('library search', () => {
 
   it('skips a search that a newer one overtook while it waited', async () => {
     const service = new SearchService(memorySource(new Map()).source);
+    await service.syncOwn();
     let latest = 1;
     const first = service.search({ query: 'a', selection: {}, limit: 1 }, () => latest !== 1);
     latest = 2;
     expect(await first).toBeNull();
+  });
+
+  it('answers at once from titles, topics and tags while the first build runs, then in full', async () => {
+    const rows = new Map(
+      Array.from({ length: 1000 }, (_, i) => {
+        const q = question(`own-${i}`, i % 2 ? `Decorators and closures ${i}` : `Context managers ${i}`, i % 2 ? 'Wraps a function.' : 'Uses __exit__ to clean up.');
+        return [q.id, { ...q, updatedAt: 1 }] as const;
+      }),
+    );
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let pauses = 0;
+    // The first chunk's pause holds the build, as a busy worker would be mid-build.
+    const service = new SearchService(memorySource(rows).source, () => (++pauses === 1 ? held : Promise.resolve()));
+    const built = service.syncOwn();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pauses).toBe(1);
+
+    const early = await service.search({ query: 'decorators', selection: {}, limit: 10 });
+    expect(early).toMatchObject({ total: 500, partial: true });
+    expect(early!.rows).toHaveLength(10);
+    // Answer texts are not scanned in the quick answer: "__exit__" is only in answers.
+    expect((await service.search({ query: '__exit__', selection: {}, limit: 10 }))!.total).toBe(0);
+
+    release();
+    expect(await built).toBe(true);
+    const full = await service.search({ query: 'clean', selection: {}, limit: 10 });
+    expect(full!.partial).toBeUndefined();
+    expect(full!.total).toBe(500);
   });
 });
