@@ -11,13 +11,11 @@ import { studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_DA
  * counts per day for a year of reviews.
  */
 
-export interface ProgressData {
-  /** The time everything was computed at. */
+export interface CardProgressData {
+  /** The time mastery is computed at. */
   at: number;
   /** Every card's digest (see core/mastery/card-digest.ts digestCards). */
   digest: CardDigestChunk[];
-  /** Review tallies of the last 365 study days by local date key (days without reviews left out). */
-  tallies: Map<string, DayTally>;
 }
 
 function digestChunks(db: RehearseDb) {
@@ -28,14 +26,20 @@ function tallyRows(db: RehearseDb, first: number, last: number) {
   return db.reviewTallies.where('day').between(first, last, true, true).toArray();
 }
 
-/** Everything Progress shows, read in one transaction so cards and tallies agree. */
-export async function loadProgressData(db: RehearseDb, now: number, dayStartHour: number): Promise<ProgressData> {
+/** What Progress's mastery, readiness and forecast need: every card's digest. */
+export async function loadCardProgress(db: RehearseDb, now: number): Promise<CardProgressData> {
+  return { at: now, digest: await loadCardDigest(db) };
+}
+
+/**
+ * Review tallies of the last 365 study days by local date key (days without reviews left
+ * out), for Progress's statistics. Read apart from the digest so mastery shows first.
+ */
+export async function loadReviewTallies(db: RehearseDb, now: number, dayStartHour: number): Promise<Map<string, DayTally>> {
   const days = recentStudyDays(now, dayStartHour, STATS_WINDOW_DAYS);
   const span = tallyRowSpan(days)!;
-  return db.transaction('r', db.cardDigest, db.reviewTallies, async () => {
-    const [digest, rows] = await Promise.all([digestChunks(db), tallyRows(db, span.first, span.last)]);
-    return { at: now, digest, tallies: talliesByDayKey(rows, days) };
-  });
+  const rows = await db.transaction('r', db.reviewTallies, () => tallyRows(db, span.first, span.last));
+  return talliesByDayKey(rows, days);
 }
 
 /** Every card's digest, for mastery (the Today line). */

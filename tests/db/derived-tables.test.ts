@@ -12,7 +12,7 @@ import {
   syncBankCards,
   undoReview,
 } from '../../src/db/cards-repo.ts';
-import { loadCardDigest, loadCollectionSize, loadProgressData, loadRecentReviewCounts } from '../../src/db/stats-repo.ts';
+import { loadCardDigest, loadCardProgress, loadCollectionSize, loadRecentReviewCounts, loadReviewTallies } from '../../src/db/stats-repo.ts';
 import { digestCards, type CardDigestChunk } from '../../src/core/mastery/card-digest.ts';
 import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../../src/core/mastery/review-tally.ts';
 import { encodeConfig, newMemory, scheduleConfigFrom, type Rating } from '../../src/core/scheduling/fsrs.ts';
@@ -219,10 +219,9 @@ describe('reads for Progress and Today', () => {
     for (const [offset, card] of [[0, 'py-a#answer'], [DAY, 'py-b#answer'], [DAY + MIN, 'py-c#answer']] as const) {
       await gradeCard(db, { cardId: card, rating: 3, now: T0 + offset, durationMs: 3000, settings: DEFAULT_SETTINGS });
     }
-    const data = await loadProgressData(db, now, 4);
-    expect([...data.tallies.values()].map((t) => t.count)).toEqual([1, 2]);
+    expect([...(await loadReviewTallies(db, now, 4)).values()].map((t) => t.count)).toEqual([1, 2]);
     expect(await loadRecentReviewCounts(db, now, 4, 3)).toEqual([1, 2, 0]);
-    expect(digestMap(data.digest).size).toBe(8);
+    expect(digestMap((await loadCardProgress(db, now)).digest).size).toBe(8);
   });
 });
 

@@ -21,6 +21,7 @@ export default function ProgressScreen() {
   // Grouping goes through a lookup, so the learner's own questions can join the bank's.
   const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
   const data = load.status === 'ready' ? load.data : null;
+  const tallies = load.status === 'ready' ? load.tallies : null;
   const cards = useMemo(() => (data ? digestCards(data.digest) : null), [data]);
 
   const status = useMemo(
@@ -42,12 +43,12 @@ export default function ProgressScreen() {
     [data, cards, settings.dayStartHour],
   );
   const reviews = useMemo(
-    () => (data ? reviewStatistics(data.tallies, data.at, settings.dayStartHour) : null),
-    [data, settings.dayStartHour],
+    () => (data && tallies ? reviewStatistics(tallies, data.at, settings.dayStartHour) : null),
+    [data, tallies, settings.dayStartHour],
   );
 
   if (load.status === 'failed') return <p role="alert" className="alert">{load.message}</p>;
-  if (!data || !mastery || !forecast || !status || !reviews) return <p role="status">Computing your progress…</p>;
+  if (!data || !mastery || !forecast || !status) return <p role="status">Computing your progress…</p>;
 
   const { now } = mastery;
   const technologies = [...now.technologies].sort((a, b) => technologyOrder(a.key, b.key));
@@ -58,7 +59,7 @@ export default function ProgressScreen() {
       <dl className="summary" aria-label="Overview">
         <div><dt>Mastery</dt><dd>{formatPercent(now.overall.mastery)}</dd></div>
         <div><dt>Coverage</dt><dd>{formatPercent(now.overall.coverage)}</dd></div>
-        <div><dt>Current streak</dt><dd>{streakText(reviews.streaks.current, reviews.streaks.currentMayBeLonger)}</dd></div>
+        <div><dt>Current streak</dt><dd>{reviews ? streakText(reviews.streaks.current, reviews.streaks.currentMayBeLonger) : '…'}</dd></div>
         <div><dt>Due today</dt><dd>{forecast[0]?.due ?? 0}</dd></div>
       </dl>
       <p className="muted">
@@ -168,7 +169,7 @@ function retentionText(r: Retention): string {
   return r.share === null ? '—' : formatPercent(r.share);
 }
 
-function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
+function Statistics(props: { reviews: ReviewStatistics | null; forecast: { key: string; due: number }[]; counts: GroupMastery['counts'] }) {
   const { reviews, forecast, counts } = props;
   const due7 = forecast.slice(0, 7).reduce((s, d) => s + d.due, 0);
   const due30 = forecast.reduce((s, d) => s + d.due, 0);
@@ -193,7 +194,7 @@ function Statistics(props: { reviews: ReviewStatistics; forecast: { key: string;
         <div><dt>Suspended</dt><dd>{counts.suspended}</dd></div>
       </dl>
 
-      <ReviewHistory reviews={reviews} />
+      {reviews ? <ReviewHistory reviews={reviews} /> : <p role="status">Counting your reviews of the last 12 months…</p>}
     </section>
   );
 }

@@ -1,25 +1,37 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
-import { loadProgressData, type ProgressData } from '../../db/stats-repo.ts';
+import { loadCardProgress, loadReviewTallies, type CardProgressData } from '../../db/stats-repo.ts';
+import type { DayTally } from '../../core/mastery/review-stats.ts';
 
 export type ProgressLoad =
   | { status: 'loading' }
   | { status: 'failed'; message: string }
-  | { status: 'ready'; data: ProgressData };
+  /** `tallies` is null until the review statistics are read (after the cards: mastery shows first). */
+  | { status: 'ready'; data: CardProgressData; tallies: Map<string, DayTally> | null };
+
+type Read<T> = { ok: true; value: T } | { ok: false; message: string };
+
+async function attempt<T>(read: () => Promise<T>, what: string): Promise<Read<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    return { ok: false, message: `Your ${what} could not be read: ${(error as Error).message}` };
+  }
+}
 
 /**
- * The screen's one live query: the card digest and the year's review tallies, re-read
- * when either changes (e.g. a grade in another tab).
+ * Two live queries: the card digest and the year's review tallies, each re-read when its
+ * table changes (e.g. a grade in another tab).
  */
 export function useProgressData(dayStartHour: number, settingsLoaded: boolean): ProgressLoad {
   const { db, now } = useServices();
-  const result = useLiveQuery(async (): Promise<ProgressLoad> => {
-    if (!settingsLoaded) return { status: 'loading' };
-    try {
-      return { status: 'ready', data: await loadProgressData(db, now(), dayStartHour) };
-    } catch (error) {
-      return { status: 'failed', message: `Your progress could not be read: ${(error as Error).message}` };
-    }
-  }, [db, now, settingsLoaded, dayStartHour]);
-  return result ?? { status: 'loading' };
+  const cards = useLiveQuery(() => attempt(() => loadCardProgress(db, now()), 'progress'), [db, now]);
+  const tallies = useLiveQuery(
+    async () => (settingsLoaded ? attempt(() => loadReviewTallies(db, now(), dayStartHour), 'review statistics') : undefined),
+    [db, now, settingsLoaded, dayStartHour],
+  );
+  if (!cards || !settingsLoaded) return { status: 'loading' };
+  if (!cards.ok) return { status: 'failed', message: cards.message };
+  if (tallies && !tallies.ok) return { status: 'failed', message: tallies.message };
+  return { status: 'ready', data: cards.value, tallies: tallies?.ok ? tallies.value : null };
 }
