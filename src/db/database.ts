@@ -5,7 +5,7 @@ import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
-import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
 export const DB_NAME = 'rehearse';
@@ -87,7 +87,7 @@ export type RehearseDb = Dexie & {
   /** Derived (see derived-tables.ts): written only by the middleware and upgrades. */
   cardDigest: EntityTable<CardDigestRow, 'chunk'>;
   cardSlots: EntityTable<CardSlotRow, 'id'>;
-  reviewTallies: EntityTable<ReviewTallyRow, 'day'>;
+  reviewTallies: EntityTable<ReviewTallyRow, 'block'>;
   ownSummaries: EntityTable<OwnSummaryTable, 'key'>;
 };
 
@@ -113,7 +113,7 @@ export function defineSchema(db: Dexie): void {
     .stores({
       [TABLES.cardDigest]: 'chunk',
       [TABLES.cardSlots]: 'id',
-      [TABLES.reviewTallies]: 'day',
+      [TABLES.reviewTallies]: 'block',
       [TABLES.ownSummaries]: 'key',
     })
     .upgrade(buildDerivedTables);
@@ -156,13 +156,13 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
   const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot, cards: slot };
   await tx.table(TABLES.cardDigest).bulkPut([...chunks, allocator]);
   const totals = emptyTotalsRow();
-  const tallies = new Map<number, ReviewTallyRow>([[totals.day, totals]]);
+  const tallies = new Map<number, ReviewTallyRow>([[totals.block, totals]]);
   await forEachPage<ReviewRow>(tx, TABLES.reviews, (page) => {
     for (const review of page) {
       if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) continue;
-      const day = utcDayOf(review.reviewedAt);
-      let row = tallies.get(day);
-      if (!row) tallies.set(day, (row = emptyTallyRow(day)));
+      const block = tallyBlockOf(review.reviewedAt);
+      let row = tallies.get(block);
+      if (!row) tallies.set(block, (row = emptyTallyRow(block)));
       applyToTallyRow(row, review, 1);
       applyToTotals(totals, review, 1);
     }

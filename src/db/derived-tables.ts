@@ -6,7 +6,7 @@ import {
   type CardDigestChunk,
   type DigestSource,
 } from '../core/mastery/card-digest.ts';
-import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, TOTALS_DAY, utcDayOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, TOTALS_BLOCK, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
 import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
 import { summarize, type Question } from '../core/bank/question.ts';
@@ -15,7 +15,7 @@ import { summarize, type Question } from '../core/bank/question.ts';
  * Two tables derived from the others and kept current inside the same transactions:
  * - cardDigest: the columnar card digest (core/mastery/card-digest.ts), for Progress and
  *   the Today line, with an allocator row (chunk -1) handing out card slots;
- * - reviewTallies: review counts per quarter hour (core/mastery/review-tally.ts);
+ * - reviewTallies: review counts per quarter hour, in blocks of 8 days (core/mastery/review-tally.ts);
  * - ownSummaries: the learner's own questions without their long texts (core/bank/own-summaries.ts).
  *
  * A Dexie middleware does the upkeep, so no writer of cards or reviews (grades, undo,
@@ -159,13 +159,13 @@ async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRe
 async function editTallies(tallies: DBCoreTable, trans: DBCoreTransaction, changes: { review: ReviewLike; sign: 1 | -1 }[]): Promise<void> {
   const counted = changes.filter(({ review }) => review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt));
   if (!counted.length) return;
-  const days = [...new Set(counted.map(({ review }) => utcDayOf(review.reviewedAt)))];
-  const found = (await tallies.getMany({ trans, keys: [TOTALS_DAY, ...days] })) as (ReviewTallyRow | undefined)[];
+  const blocks = [...new Set(counted.map(({ review }) => tallyBlockOf(review.reviewedAt)))];
+  const found = (await tallies.getMany({ trans, keys: [TOTALS_BLOCK, ...blocks] })) as (ReviewTallyRow | undefined)[];
   const totals = found[0] ?? emptyTotalsRow();
-  const rows = new Map<number, ReviewTallyRow>([[TOTALS_DAY, totals]]);
-  days.forEach((day, i) => rows.set(day, found[i + 1] ?? emptyTallyRow(day)));
+  const rows = new Map<number, ReviewTallyRow>([[TOTALS_BLOCK, totals]]);
+  blocks.forEach((block, i) => rows.set(block, found[i + 1] ?? emptyTallyRow(block)));
   for (const { review, sign } of counted) {
-    applyToTallyRow(rows.get(utcDayOf(review.reviewedAt))!, review, sign);
+    applyToTallyRow(rows.get(tallyBlockOf(review.reviewedAt))!, review, sign);
     applyToTotals(totals, review, sign);
   }
   await tallies.mutate({ type: 'put', trans, values: [...rows.values()], keys: [...rows.keys()] });

@@ -2,13 +2,13 @@ import type { RehearseDb } from './database.ts';
 import { ALLOCATOR_CHUNK, type SlotAllocatorRow } from './derived-tables.ts';
 import type { CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { STATS_WINDOW_DAYS, recentStudyDays, type DayTally } from '../core/mastery/review-stats.ts';
-import { studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_DAY, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_BLOCK, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 
 /**
  * Reads for the Progress screen and the Today line. Both come from the derived tables
  * (derived-tables.ts), never from the cards or the review log themselves: a hundred
- * chunks of typed arrays for every card's memory state, and one row of quarter-hour
- * counts per day for a year of reviews.
+ * chunks of typed arrays for every card's memory state, and rows of quarter-hour counts
+ * (8 days each) for a year of reviews.
  */
 
 export interface CardProgressData {
@@ -23,7 +23,7 @@ function digestChunks(db: RehearseDb) {
 }
 
 function tallyRows(db: RehearseDb, first: number, last: number) {
-  return db.reviewTallies.where('day').between(first, last, true, true).toArray();
+  return db.reviewTallies.where('block').between(first, last, true, true).toArray();
 }
 
 /** What Progress's mastery, readiness and forecast need: every card's digest. */
@@ -61,6 +61,6 @@ export async function loadRecentReviewCounts(db: RehearseDb, now: number, daySta
  * Call it inside a transaction over cardDigest and reviewTallies, or on its own.
  */
 export async function loadCollectionSize(db: RehearseDb): Promise<{ cards: number; reviews: number }> {
-  const [allocator, totals] = await Promise.all([db.cardDigest.get(ALLOCATOR_CHUNK), db.reviewTallies.get(TOTALS_DAY)]);
+  const [allocator, totals] = await Promise.all([db.cardDigest.get(ALLOCATOR_CHUNK), db.reviewTallies.get(TOTALS_BLOCK)]);
   return { cards: (allocator as SlotAllocatorRow | undefined)?.cards ?? 0, reviews: totalReviews(totals) };
 }

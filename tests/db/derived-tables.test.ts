@@ -14,7 +14,7 @@ import {
 } from '../../src/db/cards-repo.ts';
 import { loadCardDigest, loadCardProgress, loadCollectionSize, loadRecentReviewCounts, loadReviewTallies } from '../../src/db/stats-repo.ts';
 import { digestCards, type CardDigestChunk } from '../../src/core/mastery/card-digest.ts';
-import { applyToTallyRow, emptyTallyRow, utcDayOf, type ReviewTallyRow } from '../../src/core/mastery/review-tally.ts';
+import { applyToTallyRow, emptyTallyRow, tallyBlockOf, type ReviewTallyRow } from '../../src/core/mastery/review-tally.ts';
 import { encodeConfig, newMemory, scheduleConfigFrom, type Rating } from '../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { makeQuestion } from '../fixtures.ts';
@@ -51,17 +51,17 @@ function talliesFrom(reviews: ReviewRow[]): Map<number, number[]> {
   const rows = new Map<number, ReviewTallyRow>();
   for (const r of reviews) {
     if (r.rating === 0) continue;
-    const day = utcDayOf(r.reviewedAt);
-    if (!rows.has(day)) rows.set(day, emptyTallyRow(day));
-    applyToTallyRow(rows.get(day)!, r, 1);
+    const block = tallyBlockOf(r.reviewedAt);
+    if (!rows.has(block)) rows.set(block, emptyTallyRow(block));
+    applyToTallyRow(rows.get(block)!, r, 1);
   }
-  return new Map([...rows].map(([day, row]) => [day, [...row.values]]));
+  return new Map([...rows].map(([block, row]) => [block, [...row.values]]));
 }
 
-/** Days whose quarters are all zero are as good as absent; the totals row is checked apart. */
+/** Blocks whose quarters are all zero are as good as absent; the totals row is checked apart. */
 async function storedTallies(): Promise<Map<number, number[]>> {
-  const rows = await db.reviewTallies.where('day').aboveOrEqual(0).toArray();
-  return new Map(rows.filter((r) => r.values.some((v) => v !== 0)).map((r) => [r.day, [...r.values]]));
+  const rows = await db.reviewTallies.where('block').aboveOrEqual(0).toArray();
+  return new Map(rows.filter((r) => r.values.some((v) => v !== 0)).map((r) => [r.block, [...r.values]]));
 }
 
 async function expectDerivedInStep(): Promise<void> {

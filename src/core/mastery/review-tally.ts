@@ -3,31 +3,36 @@ import { emptyTally, type DayTally, type ReviewStatRow, type StudyDayRange } fro
 /**
  * Review statistics kept as they happen, so Progress never reads the review log.
  *
- * One row per UTC day holds, for each quarter hour, the counts the statistics need.
- * Quarter hours, because every time zone in use is a whole number of quarter hours from
- * UTC: any study day (any zone, any day-start hour, either side of a DST change) is an
- * exact run of quarters, so the tallies survive a move or a settings change.
+ * One row per block of 8 UTC days holds, for each quarter hour, the counts the statistics
+ * need. Quarter hours, because every time zone in use is a whole number of quarter hours
+ * from UTC: any study day (any zone, any day-start hour, either side of a DST change) is an
+ * exact run of quarters, so the tallies survive a move or a settings change. Blocks of 8
+ * days, because IndexedDB's cost is mostly per row: a year is 46 rows, not 365, and each
+ * stays under 64 KB (Chromium stores larger values as separate files).
  */
 export const DAY_MS = 86_400_000;
 export const QUARTER_MS = 900_000;
 export const QUARTERS_PER_DAY = 96;
+export const DAYS_PER_BLOCK = 8;
+const QUARTERS_PER_BLOCK = QUARTERS_PER_DAY * DAYS_PER_BLOCK;
+const BLOCK_MS = DAY_MS * DAYS_PER_BLOCK;
 
 /** Per quarter: reviews, time, Again, Hard, Good, Easy, mature reviews, mature passed. */
 const FIELD = { count: 0, durationMs: 1, ratings: 2, matureReviews: 6, maturePassed: 7 } as const;
 export const TALLY_FIELDS = 8;
 
 export interface ReviewTallyRow {
-  /** Days since the epoch (UTC). */
-  day: number;
+  /** Blocks of DAYS_PER_BLOCK UTC days since the epoch; TOTALS_BLOCK for the all-time totals. */
+  block: number;
   values: Float64Array;
 }
 
-export function emptyTallyRow(day: number): ReviewTallyRow {
-  return { day, values: new Float64Array(QUARTERS_PER_DAY * TALLY_FIELDS) };
+export function emptyTallyRow(block: number): ReviewTallyRow {
+  return { block, values: new Float64Array(QUARTERS_PER_BLOCK * TALLY_FIELDS) };
 }
 
-export function utcDayOf(time: number): number {
-  return Math.floor(time / DAY_MS);
+export function tallyBlockOf(time: number): number {
+  return Math.floor(time / BLOCK_MS);
 }
 
 /**
@@ -36,8 +41,8 @@ export function utcDayOf(time: number): number {
  */
 export function applyToTallyRow(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
   if (!counts(review)) return;
-  const quarter = Math.floor((review.reviewedAt - row.day * DAY_MS) / QUARTER_MS);
-  if (quarter < 0 || quarter >= QUARTERS_PER_DAY) throw new RangeError(`Review at ${review.reviewedAt} is not on day ${row.day}`);
+  const quarter = Math.floor((review.reviewedAt - row.block * BLOCK_MS) / QUARTER_MS);
+  if (quarter < 0 || quarter >= QUARTERS_PER_BLOCK) throw new RangeError(`Review at ${review.reviewedAt} is not in block ${row.block}`);
   addAt(row.values, quarter * TALLY_FIELDS, review, sign);
 }
 
@@ -46,11 +51,11 @@ function counts(review: ReviewStatRow): boolean {
   return review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt);
 }
 
-/** The all-time totals: one row under this day number, a single "quarter" of fields. */
-export const TOTALS_DAY = -1;
+/** The all-time totals: one row under this block number, a single "quarter" of fields. */
+export const TOTALS_BLOCK = -1;
 
 export function emptyTotalsRow(): ReviewTallyRow {
-  return { day: TOTALS_DAY, values: new Float64Array(TALLY_FIELDS) };
+  return { block: TOTALS_BLOCK, values: new Float64Array(TALLY_FIELDS) };
 }
 
 export function applyToTotals(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
@@ -72,10 +77,10 @@ function addAt(v: Float64Array, base: number, review: ReviewStatRow, sign: 1 | -
   }
 }
 
-/** The UTC days whose rows cover the given study days. */
+/** The blocks whose rows cover the given study days. */
 export function tallyRowSpan(days: readonly StudyDayRange[]): { first: number; last: number } | null {
   if (!days.length) return null;
-  return { first: utcDayOf(days[0]!.start), last: utcDayOf(days[days.length - 1]!.end - 1) };
+  return { first: tallyBlockOf(days[0]!.start), last: tallyBlockOf(days[days.length - 1]!.end - 1) };
 }
 
 /**
@@ -85,14 +90,14 @@ export function tallyRowSpan(days: readonly StudyDayRange[]): { first: number; l
 export function studyDayTallies(rows: readonly ReviewTallyRow[], days: readonly StudyDayRange[]): DayTally[] {
   const out = days.map(() => emptyTally());
   if (!days.length) return out;
-  const sorted = [...rows].sort((a, b) => a.day - b.day);
+  const sorted = [...rows].sort((a, b) => a.block - b.block);
   let d = 0;
   for (const row of sorted) {
     const v = row.values;
-    for (let q = 0; q < QUARTERS_PER_DAY; q++) {
+    for (let q = 0; q < QUARTERS_PER_BLOCK; q++) {
       const base = q * TALLY_FIELDS;
       if (!v[base + FIELD.count]) continue;
-      const time = row.day * DAY_MS + q * QUARTER_MS;
+      const time = row.block * BLOCK_MS + q * QUARTER_MS;
       while (d < days.length && time >= days[d]!.end) d++;
       if (d >= days.length) return out;
       if (time < days[d]!.start) continue;

@@ -6,7 +6,7 @@ import {
   emptyTallyRow,
   talliesByDayKey,
   tallyRowSpan,
-  utcDayOf,
+  tallyBlockOf,
   type ReviewTallyRow,
 } from '../../../src/core/mastery/review-tally.ts';
 
@@ -17,9 +17,9 @@ const NOW = at(2026, 11, 21, 20);
 function rowsFor(reviews: readonly ReviewStatRow[]): ReviewTallyRow[] {
   const rows = new Map<number, ReviewTallyRow>();
   for (const r of reviews) {
-    const day = utcDayOf(r.reviewedAt);
-    if (!rows.has(day)) rows.set(day, emptyTallyRow(day));
-    applyToTallyRow(rows.get(day)!, r, 1);
+    const block = tallyBlockOf(r.reviewedAt);
+    if (!rows.has(block)) rows.set(block, emptyTallyRow(block));
+    applyToTallyRow(rows.get(block)!, r, 1);
   }
   return [...rows.values()];
 }
@@ -64,7 +64,7 @@ describe('quarter-hour review tallies', () => {
           const reviews = raw.map((r) => ({ reviewedAt: r.reviewedAt, rating: r.rating, durationMs: r.durationMs, before: { state: r.state } }));
           const days = recentStudyDays(NOW, dayStartHour, 365);
           const span = tallyRowSpan(days)!;
-          const rows = rowsFor(reviews).filter((r) => r.day >= span.first && r.day <= span.last);
+          const rows = rowsFor(reviews).filter((r) => r.block >= span.first && r.block <= span.last);
           const direct = tallyReviewsByDay([...reviews].sort((a, b) => a.reviewedAt - b.reviewedAt), dayStartHour);
           const inWindow = new Map([...direct].filter(([key]) => days.some((d) => d.key === key)));
           expect(comparable(talliesByDayKey(rows, days))).toEqual(comparable(inWindow));
@@ -75,7 +75,7 @@ describe('quarter-hour review tallies', () => {
   });
 
   it('removing a review undoes adding it', () => {
-    const row = emptyTallyRow(utcDayOf(NOW));
+    const row = emptyTallyRow(tallyBlockOf(NOW));
     const review: ReviewStatRow = { reviewedAt: NOW, rating: 2, durationMs: 5000, before: { state: 2 } };
     applyToTallyRow(row, review, 1);
     expect(row.values.some((v) => v !== 0)).toBe(true);
