@@ -3,7 +3,7 @@ import type { CardKind } from '../core/bank/cards.ts';
 import type { LogRating, MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
-import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
+import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
 import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
@@ -88,7 +88,7 @@ export type RehearseDb = Dexie & {
   cardDigest: EntityTable<CardDigestRow, 'chunk'>;
   cardSlots: EntityTable<CardSlotRow, 'id'>;
   reviewTallies: EntityTable<ReviewTallyRow, 'block'>;
-  ownSummaries: EntityTable<OwnSummaryTable, 'key'>;
+  ownSummaries: EntityTable<OwnSummaryTable | OwnSummaryVersion, 'key'>;
 };
 
 /** Schema history. Never edit a published version: add a new one with an upgrade. */
@@ -170,7 +170,7 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
   await tx.table(TABLES.reviewTallies).bulkPut([...tallies.values()]);
   const own = emptyOwnSummaries();
   await forEachPage<CustomQuestionRow>(tx, TABLES.customQuestions, (page) => upsertOwnSummaries(own, page.map(summarize)));
-  await tx.table(TABLES.ownSummaries).put(own);
+  await tx.table(TABLES.ownSummaries).bulkPut([own, { key: 'version', version: 1 } satisfies OwnSummaryVersion]);
   // Version 2 cached finished days' tallies under this settings key; the tallies replace it.
   await tx.table(TABLES.settings).delete('meta:reviewDayTallies');
 }

@@ -8,7 +8,7 @@ import {
 } from '../core/mastery/card-digest.ts';
 import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, TOTALS_BLOCK, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
-import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable } from '../core/bank/own-summaries.ts';
+import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize, type Question } from '../core/bank/question.ts';
 
 /**
@@ -220,12 +220,15 @@ async function mutateOwnQuestions(down: DBCore, questions: DBCoreTable, req: DBC
   if (req.type === 'delete') removed = (req.keys as string[]).filter((_, i) => succeeded(res, i));
   if (req.type === 'add' || req.type === 'put') written = (req.values as Question[]).filter((_, i) => succeeded(res, i));
   if (!clear && !removed.length && !written.length) return res;
-  const table: OwnSummaryTable = clear
-    ? emptyOwnSummaries()
-    : (((await summaries.get({ trans, key: OWN_SUMMARY_KEY })) as OwnSummaryTable | undefined) ?? emptyOwnSummaries());
+  const [stored, storedVersion] = (await summaries.getMany({ trans, keys: [OWN_SUMMARY_KEY, 'version'] })) as [
+    OwnSummaryTable | undefined,
+    OwnSummaryVersion | undefined,
+  ];
+  const table: OwnSummaryTable = clear ? emptyOwnSummaries() : (stored ?? emptyOwnSummaries());
   if (removed.length) removeOwnSummaries(table, removed);
   if (written.length) upsertOwnSummaries(table, written.map(summarize));
-  await summaries.mutate({ type: 'put', trans, values: [table], keys: [OWN_SUMMARY_KEY] });
+  const version: OwnSummaryVersion = { key: 'version', version: (storedVersion?.version ?? 0) + 1 };
+  await summaries.mutate({ type: 'put', trans, values: [table, version], keys: [OWN_SUMMARY_KEY, 'version'] });
   return res;
 }
 

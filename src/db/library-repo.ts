@@ -1,4 +1,5 @@
 import { CARD_KINDS, cardId } from '../core/bank/cards.ts';
+import type { OwnSummaryTable, OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { validateQuestion, type Question, type ValidationResult } from '../core/bank/question.ts';
 import { newMemory } from '../core/scheduling/fsrs.ts';
 import { BUCKET, bucketOf, type CardRow, type CustomQuestionRow, type RehearseDb } from './database.ts';
@@ -53,7 +54,7 @@ export async function createOwnQuestion(
   return db.transaction('rw', db.customQuestions, db.cards, db.ownSummaries, async () => {
     const lower = row.title.toLowerCase();
     // The summaries row holds every title: no scan of tens of thousands of question rows.
-    const titles = (await db.ownSummaries.get('own'))?.titles ?? [];
+    const titles = (await loadOwnSummaries(db))?.titles ?? [];
     if (titles.some((title) => title.toLowerCase() === lower)) {
       return { ok: false as const, errors: ['Question: you already have a question with this title'] };
     }
@@ -128,4 +129,14 @@ export async function readOwnQuestions(db: RehearseDb, ids?: readonly string[]):
 export async function cardsOfQuestions(db: RehearseDb, questionIds: readonly string[]): Promise<CardRow[]> {
   const rows = await db.cards.bulkGet(questionIds.flatMap((id) => CARD_KINDS.map((kind) => cardId(id, kind))));
   return rows.filter((c): c is CardRow => !!c);
+}
+
+/** The own-question summaries row (derived-tables.ts), if any own question exists. */
+export async function loadOwnSummaries(db: RehearseDb): Promise<OwnSummaryTable | undefined> {
+  return (await db.ownSummaries.get('own')) as OwnSummaryTable | undefined;
+}
+
+/** A counter that changes whenever the summaries do (0 before the first own question). */
+export async function loadOwnSummaryVersion(db: RehearseDb): Promise<number> {
+  return ((await db.ownSummaries.get('version')) as OwnSummaryVersion | undefined)?.version ?? 0;
 }

@@ -2,6 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LoadedQuestion, LoadedSummary, Question } from '../core/bank/question.ts';
 import { ownSummaryList } from '../core/bank/own-summaries.ts';
+import { loadOwnSummaries, loadOwnSummaryVersion } from '../db/library-repo.ts';
+import type { RehearseDb } from '../db/database.ts';
+import type { Bank } from '../db/bank.ts';
 import { loadBankContent } from '../db/bank.ts';
 import { useServices } from './app-context.tsx';
 
@@ -16,18 +19,38 @@ function useOwnQuestions(enabled = true) {
   return useLiveQuery(async () => (enabled ? db.customQuestions.toArray() : null), [db, enabled]);
 }
 
-/** Bank and own questions as summaries (no long texts): for lists, filters and sessions. */
+/** The last lookup built per database, with the summaries version it was built from. */
+const lookups = new WeakMap<RehearseDb, { bank: Bank; version: number; lookup: QuestionLookup }>();
+
+/**
+ * Bank and own questions as summaries (no long texts): for lists, filters and sessions.
+ * Built from the summaries row (see core/bank/own-summaries.ts), not the own questions,
+ * and shared by every screen until the row's version changes: with tens of thousands of
+ * own questions, reading and indexing them costs a screen ~100 ms.
+ */
 export function useQuestions(): QuestionLookup {
   const { bank, db } = useServices();
-  // The summaries row (see core/bank/own-summaries.ts), not the own questions themselves.
-  const own = useLiveQuery(async () => ownSummaryList(await db.ownSummaries.get('own')), [db]);
-  return useMemo(() => {
+  const lookup = useLiveQuery(async () => {
+    const version = await loadOwnSummaryVersion(db);
+    const hit = lookups.get(db);
+    if (hit && hit.version === version && hit.bank === bank) return hit.lookup;
+    const own = ownSummaryList(await loadOwnSummaries(db));
     const questions: LoadedSummary[] = [
       ...bank.questions.map((q) => ({ ...q, source: 'bank' as const })),
-      ...(own ?? []).map((q) => ({ ...q, source: 'own' as const })),
+      ...own.map((q) => ({ ...q, source: 'own' as const })),
     ];
-    return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: own !== undefined };
-  }, [bank, own]);
+    const built: QuestionLookup = { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: true };
+    lookups.set(db, { bank, version, lookup: built });
+    return built;
+  }, [db, bank]);
+  // Until own questions are read, the bank's are known already.
+  const bankOnly = useMemo(() => bankLookup(bank), [bank]);
+  return lookup ?? bankOnly;
+}
+
+function bankLookup(bank: Bank): QuestionLookup {
+  const questions: LoadedSummary[] = bank.questions.map((q) => ({ ...q, source: 'bank' as const }));
+  return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: false };
 }
 
 /** The bank's full texts, loaded on first use (a separate chunk, cached by the service worker). */

@@ -18,7 +18,7 @@ import { applyToTallyRow, emptyTallyRow, tallyBlockOf, type ReviewTallyRow } fro
 import { encodeConfig, newMemory, scheduleConfigFrom, type Rating } from '../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { makeQuestion } from '../fixtures.ts';
-import { createOwnQuestion, deleteOwnQuestion, updateOwnQuestion } from '../../src/db/library-repo.ts';
+import { createOwnQuestion, deleteOwnQuestion, loadOwnSummaries, loadOwnSummaryVersion, updateOwnQuestion } from '../../src/db/library-repo.ts';
 import { ownSummaryList } from '../../src/core/bank/own-summaries.ts';
 import { summarize } from '../../src/core/bank/question.ts';
 
@@ -69,7 +69,7 @@ async function expectDerivedInStep(): Promise<void> {
   expect(digestMap(await loadCardDigest(db))).toEqual(cardsMap(cards));
   expect(await storedTallies()).toEqual(talliesFrom(reviews));
   expect(await loadCollectionSize(db)).toEqual({ cards: cards.length, reviews: reviews.filter((r) => r.rating !== 0).length });
-  const summaries = ownSummaryList(await db.ownSummaries.get('own'));
+  const summaries = ownSummaryList(await loadOwnSummaries(db));
   expect(summaries.sort((a, b) => a.id.localeCompare(b.id))).toEqual((await db.customQuestions.toArray()).map(summarize));
 }
 
@@ -192,11 +192,14 @@ describe('own question summaries', () => {
     const b = await createOwnQuestion(db, second, T0);
     if (!a.ok || !b.ok) throw new Error('fixture questions must be valid');
     await expectDerivedInStep();
+    const versionBefore = await loadOwnSummaryVersion(db);
     await updateOwnQuestion(db, a.value.id, { ...first, topic: 'Scope', tags: [] }, T0 + 1);
+    // Readers cache the summaries by this counter: every change must move it.
+    expect(await loadOwnSummaryVersion(db)).toBeGreaterThan(versionBefore);
     await expectDerivedInStep();
     await deleteOwnQuestion(db, b.value.id);
     await expectDerivedInStep();
-    expect(ownSummaryList(await db.ownSummaries.get('own'))).toEqual([
+    expect(ownSummaryList(await loadOwnSummaries(db))).toEqual([
       { id: a.value.id, title: 'How do closures capture loop variables?', technology: 'python', topic: 'Scope', level: first.level, difficulty: first.difficulty, tags: [] },
     ]);
   });

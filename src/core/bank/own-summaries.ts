@@ -17,6 +17,12 @@ export interface OwnSummaryTable {
   tags: string[];
 }
 
+/** Beside the summaries: a counter bumped with every change, cheap to read, so readers can cache. */
+export interface OwnSummaryVersion {
+  key: 'version';
+  version: number;
+}
+
 const TAG_SEPARATOR = '\u001f';
 
 export function emptyOwnSummaries(): OwnSummaryTable {

@@ -25,6 +25,16 @@ export interface DayTally {
   maturePassed: number;
 }
 
+/**
+ * Time spent counts a review for at most an hour: a card left open overnight is not study
+ * time (and the stored tallies stay well inside 32-bit integers).
+ */
+export const MAX_COUNTED_DURATION_MS = 3_600_000;
+
+export function countedDuration(durationMs: number): number {
+  return durationMs > 0 ? Math.min(Math.round(durationMs), MAX_COUNTED_DURATION_MS) : 0;
+}
+
 export function emptyTally(): DayTally {
   return { logged: 0, count: 0, durationMs: 0, ratings: [0, 0, 0, 0], matureReviews: 0, maturePassed: 0 };
 }
@@ -33,7 +43,7 @@ export function addToTally(tally: DayTally, row: ReviewStatRow): void {
   tally.logged++;
   if (!(row.rating >= 1 && row.rating <= 4)) return;
   tally.count++;
-  tally.durationMs += row.durationMs > 0 ? row.durationMs : 0;
+  tally.durationMs += countedDuration(row.durationMs);
   tally.ratings[row.rating - 1]!++;
   if (row.before.state === 2) {
     tally.matureReviews++;

@@ -1,4 +1,4 @@
-import { emptyTally, type DayTally, type ReviewStatRow, type StudyDayRange } from './review-stats.ts';
+import { countedDuration, emptyTally, type DayTally, type ReviewStatRow, type StudyDayRange } from './review-stats.ts';
 
 /**
  * Review statistics kept as they happen, so Progress never reads the review log.
@@ -17,18 +17,25 @@ export const DAYS_PER_BLOCK = 8;
 const QUARTERS_PER_BLOCK = QUARTERS_PER_DAY * DAYS_PER_BLOCK;
 const BLOCK_MS = DAY_MS * DAYS_PER_BLOCK;
 
-/** Per quarter: reviews, time, Again, Hard, Good, Easy, mature reviews, mature passed. */
-const FIELD = { count: 0, durationMs: 1, ratings: 2, matureReviews: 6, maturePassed: 7 } as const;
-export const TALLY_FIELDS = 8;
+/**
+ * Per quarter: time, Again, Hard, Good, Easy, mature reviews, mature passed (reviews are
+ * the four grades' sum). Whole numbers, so 32-bit integers: half the bytes of doubles.
+ */
+const FIELD = { durationMs: 0, ratings: 1, matureReviews: 5, maturePassed: 6 } as const;
+export const TALLY_FIELDS = 7;
 
 export interface ReviewTallyRow {
   /** Blocks of DAYS_PER_BLOCK UTC days since the epoch; TOTALS_BLOCK for the all-time totals. */
   block: number;
-  values: Float64Array;
+  values: Uint32Array;
 }
 
 export function emptyTallyRow(block: number): ReviewTallyRow {
-  return { block, values: new Float64Array(QUARTERS_PER_BLOCK * TALLY_FIELDS) };
+  return { block, values: new Uint32Array(QUARTERS_PER_BLOCK * TALLY_FIELDS) };
+}
+
+function reviewsAt(v: Uint32Array, base: number): number {
+  return v[base + FIELD.ratings]! + v[base + FIELD.ratings + 1]! + v[base + FIELD.ratings + 2]! + v[base + FIELD.ratings + 3]!;
 }
 
 export function tallyBlockOf(time: number): number {
@@ -55,7 +62,7 @@ function counts(review: ReviewStatRow): boolean {
 export const TOTALS_BLOCK = -1;
 
 export function emptyTotalsRow(): ReviewTallyRow {
-  return { block: TOTALS_BLOCK, values: new Float64Array(TALLY_FIELDS) };
+  return { block: TOTALS_BLOCK, values: new Uint32Array(TALLY_FIELDS) };
 }
 
 export function applyToTotals(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
@@ -64,12 +71,11 @@ export function applyToTotals(row: ReviewTallyRow, review: ReviewStatRow, sign: 
 
 /** Reviews counted in a totals row. */
 export function totalReviews(row: ReviewTallyRow | undefined): number {
-  return row ? row.values[FIELD.count]! : 0;
+  return row ? reviewsAt(row.values, 0) : 0;
 }
 
-function addAt(v: Float64Array, base: number, review: ReviewStatRow, sign: 1 | -1): void {
-  v[base + FIELD.count]! += sign;
-  v[base + FIELD.durationMs]! += sign * (review.durationMs > 0 ? review.durationMs : 0);
+function addAt(v: Uint32Array, base: number, review: ReviewStatRow, sign: 1 | -1): void {
+  v[base + FIELD.durationMs]! += sign * countedDuration(review.durationMs);
   v[base + FIELD.ratings + review.rating - 1]! += sign;
   if (review.before?.state === 2) {
     v[base + FIELD.matureReviews]! += sign;
@@ -96,13 +102,13 @@ export function studyDayTallies(rows: readonly ReviewTallyRow[], days: readonly 
     const v = row.values;
     for (let q = 0; q < QUARTERS_PER_BLOCK; q++) {
       const base = q * TALLY_FIELDS;
-      if (!v[base + FIELD.count]) continue;
+      const count = reviewsAt(v, base);
+      if (!count) continue;
       const time = row.block * BLOCK_MS + q * QUARTER_MS;
       while (d < days.length && time >= days[d]!.end) d++;
       if (d >= days.length) return out;
       if (time < days[d]!.start) continue;
       const t = out[d]!;
-      const count = v[base + FIELD.count]!;
       t.logged += count;
       t.count += count;
       t.durationMs += v[base + FIELD.durationMs]!;

@@ -82,4 +82,13 @@ describe('quarter-hour review tallies', () => {
     applyToTallyRow(row, review, -1);
     expect(row.values.every((v) => v === 0)).toBe(true);
   });
+
+  it('counts a review as at most an hour of study time, a card left open overnight included', () => {
+    const reviews: ReviewStatRow[] = [
+      { reviewedAt: at(2026, 11, 20, 9), rating: 3, durationMs: 9 * 3_600_000, before: { state: 2 } },
+      { reviewedAt: at(2026, 11, 20, 9, 1), rating: 3, durationMs: 20_000, before: { state: 2 } },
+    ];
+    const tallies = talliesByDayKey(rowsFor(reviews), recentStudyDays(NOW, 4, 7));
+    expect(tallies.get('2026-11-20')?.durationMs).toBe(3_600_000 + 20_000);
+  });
 });
