@@ -17,17 +17,20 @@ const SHORT_LABELS: Record<string, string> = { python: 'Python', ml: 'ML', llm: 
  * e.g. "Python 42% · ML 10% · LLMs 0% — 3-day streak", linking to Progress.
  */
 export function TodayProgress() {
-  const { db, now } = useServices();
-  const { byId } = useQuestions();
-  const { settings, loaded: settingsLoaded } = useSettings();
-  // Not needed for the first paint: wait until the counts and "Start review" are on
-  // screen and the browser is idle.
+  // Not needed for the first paint: nothing is read (not even the question list) until the
+  // counts and "Start review" are on screen and the browser is idle.
   const [idle, setIdle] = useState(false);
   useEffect(() => {
     const whenIdle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 50));
     whenIdle(() => setIdle(true));
   }, []);
-  const loaded = settingsLoaded && idle;
+  return idle ? <TodayProgressLine /> : null;
+}
+
+function TodayProgressLine() {
+  const { db, now } = useServices();
+  const { byId } = useQuestions();
+  const { settings, loaded } = useSettings();
   const dayStartHour = settings.dayStartHour;
   const data = useLiveQuery(async () => {
     if (!loaded) return undefined;
