@@ -120,23 +120,18 @@ export async function loadBackupReminderStatus(db: RehearseDb): Promise<BackupSt
   });
 }
 
-/** Everything Settings shows, including counts of cards and reviews. */
+/** Everything Settings shows: the reminder's status plus the collection's size and the undo snapshot. */
 export async function loadBackupStatus(db: RehearseDb): Promise<LocalBackupStatus> {
   return db.transaction('r', db.reviews, db.cardDigest, db.reviewTallies, db.settings, async () => {
-    const [lastBackupAt, undo, first, last, size] = await Promise.all([
-      getMeta<number | null>(db, LAST_BACKUP_KEY),
+    const [reminder, undo, size] = await Promise.all([
+      loadBackupReminderStatus(db),
       getMeta<UndoInfo | null>(db, UNDO_INFO_KEY),
-      db.reviews.orderBy('reviewedAt').first(),
-      db.reviews.orderBy('reviewedAt').last(),
       loadCollectionSize(db),
     ]);
-    const { cards: cardCount, reviews: reviewCount } = size;
     return {
-      lastBackupAt: typeof lastBackupAt === 'number' ? lastBackupAt : null,
-      firstReviewAt: first ? first.reviewedAt : null,
-      lastReviewAt: last ? last.reviewedAt : null,
-      reviewCount,
-      cardCount,
+      ...reminder,
+      reviewCount: size.reviews,
+      cardCount: size.cards,
       undo: undo && typeof undo.takenAt === 'number' ? undo : null,
     };
   });

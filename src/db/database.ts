@@ -5,7 +5,7 @@ import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
-import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { emptyTotalsRow, tallyInto, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
 export const DB_NAME = 'rehearse';
@@ -156,18 +156,11 @@ export async function buildDerivedTables(tx: Transaction): Promise<void> {
   const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot, cards: slot };
   await tx.table(TABLES.cardDigest).bulkPut([...chunks, allocator]);
   const totals = emptyTotalsRow();
-  const tallies = new Map<number, ReviewTallyRow>([[totals.block, totals]]);
+  const tallies = new Map<number, ReviewTallyRow>();
   await forEachPage<ReviewRow>(tx, TABLES.reviews, (page) => {
-    for (const review of page) {
-      if (!(review.rating >= 1 && review.rating <= 4) || !Number.isFinite(review.reviewedAt)) continue;
-      const block = tallyBlockOf(review.reviewedAt);
-      let row = tallies.get(block);
-      if (!row) tallies.set(block, (row = emptyTallyRow(block)));
-      applyToTallyRow(row, review, 1);
-      applyToTotals(totals, review, 1);
-    }
+    for (const review of page) tallyInto(tallies, totals, review, 1);
   });
-  await tx.table(TABLES.reviewTallies).bulkPut([...tallies.values()]);
+  await tx.table(TABLES.reviewTallies).bulkPut([totals, ...tallies.values()]);
   const own = emptyOwnSummaries();
   await forEachPage<CustomQuestionRow>(tx, TABLES.customQuestions, (page) => upsertOwnSummaries(own, page.map(summarize)));
   await tx.table(TABLES.ownSummaries).bulkPut([own, { key: 'version', version: 1 } satisfies OwnSummaryVersion]);

@@ -6,21 +6,22 @@ import {
   type CardDigestChunk,
   type DigestSource,
 } from '../core/mastery/card-digest.ts';
-import { applyToTallyRow, applyToTotals, emptyTallyRow, emptyTotalsRow, TOTALS_BLOCK, tallyBlockOf, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { emptyTotalsRow, isTallied, TOTALS_BLOCK, tallyBlockOf, tallyInto, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import type { ReviewStatRow } from '../core/mastery/review-stats.ts';
 import { emptyOwnSummaries, removeOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize, type Question } from '../core/bank/question.ts';
 
 /**
- * Two tables derived from the others and kept current inside the same transactions:
+ * Tables derived from the others and kept current inside the same transactions:
  * - cardDigest: the columnar card digest (core/mastery/card-digest.ts), for Progress and
- *   the Today line, with an allocator row (chunk -1) handing out card slots;
+ *   the Today line, with an allocator row (chunk -1) handing out card slots, and
+ *   cardSlots: which slot each card owns;
  * - reviewTallies: review counts per quarter hour, in blocks of 8 days (core/mastery/review-tally.ts);
  * - ownSummaries: the learner's own questions without their long texts (core/bank/own-summaries.ts).
  *
  * A Dexie middleware does the upkeep, so no writer of cards or reviews (grades, undo,
  * resets, imports, merges, repairs) can forget it: every read-write transaction that
- * touches `cards`, `reviews` or `customQuestions` is widened to the derived table, and every mutation of
+ * touches `cards`, `reviews` or `customQuestions` is widened to its derived tables, and every mutation of
  * those tables updates it before the mutation's promise settles. Schema upgrades
  * (versionchange transactions) are left alone: they rebuild the tables themselves.
  */
@@ -53,7 +54,6 @@ async function loadAllocator(digest: DBCoreTable, trans: DBCoreTransaction): Pro
 }
 export type CardDigestRow = CardDigestChunk | SlotAllocatorRow;
 
-type CardLike = DigestSource;
 type ReviewLike = ReviewStatRow & { id: string };
 
 function isUpgrade(trans: DBCoreTransaction): boolean {
@@ -131,7 +131,7 @@ async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRe
   }
   // add / put: each card keeps the slot it owns; a new card gets the next one.
   const res = await cards.mutate(req);
-  const written = (req.values as CardLike[]).filter((_, i) => succeeded(res, i));
+  const written = (req.values as DigestSource[]).filter((_, i) => succeeded(res, i));
   if (!written.length) return res;
   const owned = (await slotTable.getMany({ trans, keys: written.map((c) => c.id) })) as (CardSlotRow | undefined)[];
   let allocator: SlotAllocatorRow | null = null;
@@ -157,18 +157,15 @@ async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRe
 
 /** Applies log entries to their days' rows (sign 1 adds, -1 removes). */
 async function editTallies(tallies: DBCoreTable, trans: DBCoreTransaction, changes: { review: ReviewLike; sign: 1 | -1 }[]): Promise<void> {
-  const counted = changes.filter(({ review }) => review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt));
+  const counted = changes.filter(({ review }) => isTallied(review));
   if (!counted.length) return;
   const blocks = [...new Set(counted.map(({ review }) => tallyBlockOf(review.reviewedAt)))];
   const found = (await tallies.getMany({ trans, keys: [TOTALS_BLOCK, ...blocks] })) as (ReviewTallyRow | undefined)[];
   const totals = found[0] ?? emptyTotalsRow();
-  const rows = new Map<number, ReviewTallyRow>([[TOTALS_BLOCK, totals]]);
-  blocks.forEach((block, i) => rows.set(block, found[i + 1] ?? emptyTallyRow(block)));
-  for (const { review, sign } of counted) {
-    applyToTallyRow(rows.get(tallyBlockOf(review.reviewedAt))!, review, sign);
-    applyToTotals(totals, review, sign);
-  }
-  await tallies.mutate({ type: 'put', trans, values: [...rows.values()], keys: [...rows.keys()] });
+  const rows = new Map<number, ReviewTallyRow>();
+  blocks.forEach((block, i) => found[i + 1] && rows.set(block, found[i + 1]!));
+  for (const { review, sign } of counted) tallyInto(rows, totals, review, sign);
+  await tallies.mutate({ type: 'put', trans, values: [totals, ...rows.values()], keys: [TOTALS_BLOCK, ...rows.keys()] });
 }
 
 async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
@@ -191,8 +188,11 @@ async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMuta
     await editTallies(tallies, trans, existing.flatMap((review, i) => (review && succeeded(res, i) ? [{ review, sign: -1 as const }] : [])));
     return res;
   }
-  const keys = req.keys ?? req.values.map((v: ReviewLike) => v.id);
-  const existing = (await reviews.getMany({ trans, keys })) as (ReviewLike | undefined)[];
+  // A put may replace a stored review (whose tally comes out); an add never does, so a grade skips the read.
+  const existing =
+    req.type === 'put'
+      ? ((await reviews.getMany({ trans, keys: req.keys ?? req.values.map((v: ReviewLike) => v.id) })) as (ReviewLike | undefined)[])
+      : [];
   const res = await reviews.mutate(req);
   const changes: { review: ReviewLike; sign: 1 | -1 }[] = [];
   req.values.forEach((review: ReviewLike, i) => {

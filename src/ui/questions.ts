@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { LoadedQuestion, LoadedSummary, Question } from '../core/bank/question.ts';
+import type { LoadedQuestion, LoadedSummary, Question, QuestionSummary } from '../core/bank/question.ts';
 import { ownSummaryList } from '../core/bank/own-summaries.ts';
 import { loadOwnSummaries, loadOwnSummaryVersion } from '../db/library-repo.ts';
 import type { RehearseDb } from '../db/database.ts';
@@ -34,23 +34,21 @@ export function useQuestions(): QuestionLookup {
     const version = await loadOwnSummaryVersion(db);
     const hit = lookups.get(db);
     if (hit && hit.version === version && hit.bank === bank) return hit.lookup;
-    const own = ownSummaryList(await loadOwnSummaries(db));
-    const questions: LoadedSummary[] = [
-      ...bank.questions.map((q) => ({ ...q, source: 'bank' as const })),
-      ...own.map((q) => ({ ...q, source: 'own' as const })),
-    ];
-    const built: QuestionLookup = { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: true };
+    const built = lookupOf(bank, ownSummaryList(await loadOwnSummaries(db)), true);
     lookups.set(db, { bank, version, lookup: built });
     return built;
   }, [db, bank]);
   // Until own questions are read, the bank's are known already.
-  const bankOnly = useMemo(() => bankLookup(bank), [bank]);
+  const bankOnly = useMemo(() => lookupOf(bank, [], false), [bank]);
   return lookup ?? bankOnly;
 }
 
-function bankLookup(bank: Bank): QuestionLookup {
-  const questions: LoadedSummary[] = bank.questions.map((q) => ({ ...q, source: 'bank' as const }));
-  return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded: false };
+function lookupOf(bank: Bank, own: readonly QuestionSummary[], loaded: boolean): QuestionLookup {
+  const questions: LoadedSummary[] = [
+    ...bank.questions.map((q) => ({ ...q, source: 'bank' as const })),
+    ...own.map((q) => ({ ...q, source: 'own' as const })),
+  ];
+  return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded };
 }
 
 /** The bank's full texts, loaded on first use (a separate chunk, cached by the service worker). */

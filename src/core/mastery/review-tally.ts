@@ -47,14 +47,14 @@ export function tallyBlockOf(time: number): number {
  * not reviews change nothing, as in addToTally.
  */
 export function applyToTallyRow(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
-  if (!counts(review)) return;
+  if (!isTallied(review)) return;
   const quarter = Math.floor((review.reviewedAt - row.block * BLOCK_MS) / QUARTER_MS);
   if (quarter < 0 || quarter >= QUARTERS_PER_BLOCK) throw new RangeError(`Review at ${review.reviewedAt} is not in block ${row.block}`);
   addAt(row.values, quarter * TALLY_FIELDS, review, sign);
 }
 
 /** Whether a log entry is a review the tallies count. */
-function counts(review: ReviewStatRow): boolean {
+export function isTallied(review: ReviewStatRow): boolean {
   return review.rating >= 1 && review.rating <= 4 && Number.isFinite(review.reviewedAt);
 }
 
@@ -66,7 +66,20 @@ export function emptyTotalsRow(): ReviewTallyRow {
 }
 
 export function applyToTotals(row: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
-  if (counts(review)) addAt(row.values, 0, review, sign);
+  if (isTallied(review)) addAt(row.values, 0, review, sign);
+}
+
+/**
+ * Applies one log entry to its block's row (created in `rows` when missing) and to the
+ * totals: what both the live upkeep and the upgrade's full build do per review.
+ */
+export function tallyInto(rows: Map<number, ReviewTallyRow>, totals: ReviewTallyRow, review: ReviewStatRow, sign: 1 | -1): void {
+  if (!isTallied(review)) return;
+  const block = tallyBlockOf(review.reviewedAt);
+  let row = rows.get(block);
+  if (!row) rows.set(block, (row = emptyTallyRow(block)));
+  applyToTallyRow(row, review, sign);
+  applyToTotals(totals, review, sign);
 }
 
 /** Reviews counted in a totals row. */
