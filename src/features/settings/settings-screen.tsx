@@ -81,7 +81,8 @@ export default function SettingsScreen() {
     <section aria-labelledby="settings-heading" className="stack">
       <h1 id="settings-heading">Settings</h1>
       <form onSubmit={save} className="stack settings-form" noValidate>
-        <fieldset>
+        {/* Until the stored settings arrive, typing would be overwritten by them: not editable yet. */}
+        <fieldset disabled={!loaded}>
           <legend>Scheduling</legend>
           <label>
             <span>Desired retention (%)</span>
@@ -139,7 +140,7 @@ export default function SettingsScreen() {
         )}
         {saved && <p role="status">Settings saved. They apply from the next card.</p>}
         <div className="actions">
-          <button type="submit" className="primary">Save settings</button>
+          <button type="submit" className="primary" disabled={!loaded}>Save settings</button>
         </div>
       </form>
       <fieldset>
