@@ -23,11 +23,16 @@ export interface FsrsBrowser {
 export function fitParameters(lib: FsrsBrowser, columns: RevlogColumns, offsetMinutes: number): number[] {
   const model = new lib.Fsrs();
   let fitted: Float32Array;
+  // fsrs-rs prints a line per training epoch to the console: keep it quiet.
+  const log = console.log;
+  console.log = () => {};
   try {
     fitted = model.computeParametersAnki(offsetMinutes, columns.cardIds, columns.ratings, columns.reviewIds, columns.kinds, null, true);
   } catch (error) {
     // computeParameters* consume the instance (and free it themselves) when they throw.
     throw new Error(`the optimiser stopped: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    console.log = log;
   }
   try {
     model.free();
