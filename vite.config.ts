@@ -39,13 +39,16 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,woff2}'],
+        // The optimiser's WebAssembly is precached too, so a fit works offline (it loads only when used).
+        globPatterns: ['**/*.{js,css,html,svg,woff2,wasm}'],
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
     }),
   ],
+  // Module workers: the optimiser worker pulls in fsrs-browser, whose glue code splits chunks.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: false,

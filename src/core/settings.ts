@@ -34,6 +34,23 @@ export const SettingsSchema = v.object({
   interviewDate: v.nullable(v.pipe(v.string(), v.isoDate('Interview date must be a date (YYYY-MM-DD)'))),
   theme: v.picklist(['system', 'light', 'dark'], 'Theme must be system, light or dark'),
   typeAnswerFirst: v.boolean(),
+  /** Personal FSRS-6 weights fitted to this learner's log, or null for the defaults. */
+  fsrsParameters: v.nullable(
+    v.pipe(
+      v.array(v.pipe(v.number(), v.finite('FSRS parameters must be finite numbers'))),
+      v.length(21, 'FSRS parameters must be 21 numbers (FSRS-6)'),
+    ),
+  ),
+  /** The last optimisation: when, over how many reviews, and how both weight sets scored. */
+  lastFit: v.nullable(
+    v.object({
+      fittedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      reviewCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      applied: v.boolean(),
+      before: v.object({ logLoss: v.pipe(v.number(), v.finite()), rmse: v.pipe(v.number(), v.finite()) }),
+      after: v.object({ logLoss: v.pipe(v.number(), v.finite()), rmse: v.pipe(v.number(), v.finite()) }),
+    }),
+  ),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;
@@ -49,6 +66,8 @@ export const DEFAULT_SETTINGS: Settings = {
   interviewDate: null,
   theme: 'system',
   typeAnswerFirst: false,
+  fsrsParameters: null,
+  lastFit: null,
 };
 
 export function validateSettings(input: unknown): ValidationResult<Settings> {

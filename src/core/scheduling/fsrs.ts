@@ -4,6 +4,8 @@ import {
   type Grade,
   type StepUnit,
   State,
+  checkParameters,
+  clipParameters,
   default_w,
   forgetting_curve,
   fsrs,
@@ -48,6 +50,27 @@ export interface ScheduleConfig {
   relearningSteps: readonly string[];
   /** With an interview ahead: studied cards must come back before it, on the day before at the latest. */
   dueCap: DueCap | null;
+  /** The learner's fitted FSRS-6 weights (21 numbers), or null for the published defaults. */
+  parameters: readonly number[] | null;
+}
+
+/** The published FSRS-6 weights, for comparisons and "reset to defaults". */
+export const DEFAULT_PARAMETERS: readonly number[] = Object.freeze([...default_w]);
+export const PARAMETER_COUNT = 21;
+
+/**
+ * Weights the scheduler can use as they are: 21 finite numbers inside FSRS-6's own bounds,
+ * rounded to 4 decimals so the text stored with each review replays exactly.
+ * Returns null when the numbers are not usable (wrong length, not finite).
+ */
+export function normaliseParameters(weights: readonly number[]): number[] | null {
+  if (weights.length !== PARAMETER_COUNT || weights.some((w) => !Number.isFinite(w))) return null;
+  try {
+    checkParameters(weights);
+  } catch {
+    return null;
+  }
+  return clipParameters([...weights], 0, true).map((w) => Math.round(w * 10_000) / 10_000);
 }
 
 export interface DueCap {
@@ -72,13 +95,20 @@ export function scheduleConfigFrom(settings: Settings, now: number): ScheduleCon
     learningSteps: settings.learningSteps,
     relearningSteps: settings.relearningSteps,
     dueCap,
+    parameters: settings.fsrsParameters ? normaliseParameters(settings.fsrsParameters) : null,
   };
 }
 
-/** "retention|max days|learning steps|relearning steps|interview start~day-before start" */
+/**
+ * "retention|max days|learning steps|relearning steps|interview start~day-before start",
+ * then "|w1,w2,…,w21" only when personal weights are in use (rows graded with the defaults
+ * keep the five-field form, so older logs and backups read the same).
+ */
 export function encodeConfig(c: ScheduleConfig): string {
   const cap = c.dueCap ? `${c.dueCap.interviewStart}~${c.dueCap.dayBeforeStart}` : '';
-  return [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap].join('|');
+  const fields = [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap];
+  if (c.parameters) fields.push(c.parameters.join(','));
+  return fields.join('|');
 }
 
 const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
@@ -86,8 +116,15 @@ const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
 /** Reads an encoded schedule back; null when the text is not one (e.g. from a damaged backup). */
 export function decodeConfig(encoded: string): ScheduleConfig | null {
   const parts = encoded.split('|');
-  if (parts.length !== 5) return null;
-  const [retention, maxIvl, learning = '', relearning = '', cap = ''] = parts;
+  if (parts.length !== 5 && parts.length !== 6) return null;
+  const [retention, maxIvl, learning = '', relearning = '', cap = '', weights] = parts;
+  let parameters: number[] | null = null;
+  if (weights !== undefined) {
+    const numbers = weights.split(',').map((w) => (w.trim() === '' ? Number.NaN : Number(w)));
+    parameters = normaliseParameters(numbers);
+    // Only weights exactly as the app writes them: anything else would not replay as graded.
+    if (!parameters || parameters.some((w, i) => w !== numbers[i])) return null;
+  }
   const r = Number(retention);
   const m = Number(maxIvl);
   if (!retention || !(r >= 0.5 && r <= 0.99) || !maxIvl || !Number.isInteger(m) || m < 1 || m > 36_500) return null;
@@ -105,6 +142,7 @@ export function decodeConfig(encoded: string): ScheduleConfig | null {
     learningSteps: learning ? learning.split(' ') : [],
     relearningSteps: relearning ? relearning.split(' ') : [],
     dueCap,
+    parameters,
   };
 }
 
@@ -121,6 +159,7 @@ function schedulerFor(config: ScheduleConfig): FSRS {
         enable_short_term: true,
         learning_steps: config.learningSteps as StepUnit[],
         relearning_steps: config.relearningSteps as StepUnit[],
+        ...(config.parameters ? { w: [...config.parameters] } : {}),
       }),
     );
     schedulers.set(key, scheduler);

@@ -4,6 +4,7 @@ import { updateSettings } from '../../db/settings-repo.ts';
 import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';
 import { BackupSection } from './backup-section.tsx';
+import { ParametersSection } from './parameters-section.tsx';
 
 interface Draft {
   retentionPercent: string;
@@ -154,6 +155,7 @@ export default function SettingsScreen() {
           ))}
         </div>
       </fieldset>
+      <ParametersSection />
       <BackupSection />
       <DeviceSection />
     </section>

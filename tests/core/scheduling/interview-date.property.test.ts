@@ -52,6 +52,7 @@ function uncapped(settings: Settings): ScheduleConfig {
     learningSteps: settings.learningSteps,
     relearningSteps: settings.relearningSteps,
     dueCap: null,
+    parameters: null,
   };
 }
 

@@ -1,0 +1,143 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ROOT, forbidOtherOrigins, useServedBuild } from './browser.ts';
+import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../src/core/backup/backup-format.ts';
+import { serializeBackup } from '../../src/core/backup/write-backup.ts';
+import { encodeConfig, grade, newMemory, retrievability, scheduleConfigFrom, type MemoryState, type Rating } from '../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
+
+const served = useServedBuild();
+const DAY = 86_400_000;
+const NOW = Date.now();
+
+/**
+ * A collection reviewed for four months by a learner who forgets faster than the default
+ * parameters predict (recall is R³ of what FSRS expects), graded by the real scheduler so
+ * every card equals the replay of its log.
+ */
+function fastForgetterBackup(): Backup {
+  let seed = 42;
+  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const ids = (['python', 'ml', 'llm'] as const).flatMap((tech) =>
+    readdirSync(join(ROOT, 'data', tech)).map((file) => `${tech === 'python' ? 'py' : tech}-${file.replace(/\.md$/, '')}`),
+  );
+  const cards: BackupCard[] = [];
+  const reviews: BackupReview[] = [];
+  const start = NOW - 120 * DAY;
+  for (const [n, questionId] of ids.entries()) {
+    for (const kind of ['answer', 'mistakes'] as const) {
+      const cardId = `${questionId}#${kind}`;
+      let memory: MemoryState = newMemory(start);
+      let at = start + (n % 20) * DAY + 9 * 3_600_000;
+      let i = 0;
+      while (at < NOW - DAY) {
+        const config = scheduleConfigFrom(DEFAULT_SETTINGS, at);
+        const rating: Rating = memory.state === 0 ? 3 : random() < retrievability(memory, at) ** 3 ? 3 : 1;
+        reviews.push({ id: `${cardId}-r${i++}`, cardId, rating, reviewedAt: at, durationMs: 5000, before: memory, config: encodeConfig(config) });
+        memory = grade(memory, rating, at, config);
+        // The learner studies once a day: learning steps inside a day are taken the next morning.
+        at = Math.max(memory.due, at + DAY);
+      }
+      cards.push({ id: cardId, questionId, kind, suspended: false, hidden: false, ...memory });
+    }
+  }
+  return {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    exportedAt: NOW,
+    device: 'test',
+    schemaVersion: 3,
+    settings: DEFAULT_SETTINGS,
+    cards,
+    reviews,
+    notes: [],
+    flags: [],
+    customQuestions: [],
+  };
+}
+
+async function importBackup(page: Page, backup: Backup): Promise<void> {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Import backup').setInputFiles({ name: 'history.json', mimeType: 'application/json', buffer: Buffer.from(serializeBackup(backup).join('')) });
+  await page.getByRole('button', { name: 'Replace…' }).click();
+  await page.getByRole('button', { name: 'Replace everything' }).click();
+  await page.getByText(/^This device now holds the backup/).waitFor();
+}
+
+describe('personal parameters in Chromium', () => {
+  it('fits FSRS to the learner\'s log in a worker while the page stays responsive, keeps the result across a reload, and Cancel leaves everything unchanged', async () => {
+    const context = await served.browser().newContext({ serviceWorkers: 'block', viewport: { width: 375, height: 812 } });
+    const offenders: string[] = [];
+    forbidOtherOrigins(context, served.url(), offenders);
+    const page = await context.newPage();
+    await page.goto(served.url());
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    const backup = fastForgetterBackup();
+    expect(backup.reviews.length).toBeGreaterThan(500);
+    await importBackup(page, backup);
+
+    const section = page.getByRole('region', { name: 'Personal parameters' });
+    await section.getByText(/Scheduling with the default FSRS-6 parameters/).waitFor();
+    await section.getByRole('button', { name: 'Optimise parameters' }).click();
+    await section.getByRole('progressbar', { name: 'Optimising' }).waitFor();
+    // While it runs, the main thread still answers within a frame or two.
+    const frameGap = await page.evaluate(
+      () => new Promise<number>((resolve) => {
+        const t = performance.now();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t)));
+      }),
+    );
+    expect(frameGap).toBeLessThan(250);
+    const outcome = section.getByRole('status').filter({ hasText: /New parameters applied|already the best fit/ });
+    await outcome.waitFor({ timeout: 90_000 });
+    // Faster forgetting than the defaults assume: the new weights must win and be described in words.
+    expect(await outcome.textContent()).toMatch(/New parameters applied from the next card\. Log loss \d\.\d{4} → \d\.\d{4}/);
+    expect(await outcome.textContent()).toMatch(/shorter than the average learner/);
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await section.getByText(/Scheduling with parameters fitted to your own reviews on/).waitFor();
+    const stored = await page.evaluate(
+      () => new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('settings').objectStore('settings').get('settings');
+          request.onsuccess = () => resolve((request.result as { value: { fsrsParameters: unknown } }).value.fsrsParameters);
+        };
+      }),
+    );
+    expect(stored).toHaveLength(21);
+
+    // Cancel: the worker stops, nothing changes.
+    await section.getByRole('button', { name: 'Optimise parameters' }).click();
+    await section.getByRole('button', { name: 'Cancel' }).click();
+    await section.getByText('Optimisation cancelled: your parameters are unchanged.').waitFor();
+    await section.getByText(/Scheduling with parameters fitted to your own reviews on/).waitFor();
+
+    // The next grade is scheduled with the personal weights: its review row records them.
+    await page.getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('link', { name: 'Start review' }).click();
+    await page.getByRole('button', { name: 'Show answer' }).click();
+    await page.getByRole('button', { name: /^Good · / }).click();
+    await page.waitForFunction(async () => {
+      const rows = await new Promise<{ config: string }[]>((resolve) => {
+        const open = indexedDB.open('rehearse');
+        open.onsuccess = () => {
+          const request = open.result.transaction('reviews').objectStore('reviews').getAll();
+          request.onsuccess = () => resolve(request.result as { config: string }[]);
+        };
+      });
+      return rows.some((row) => row.config.split('|').length === 6);
+    });
+
+    // Back to the defaults in one step.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await section.getByRole('button', { name: 'Reset to default parameters' }).click();
+    await section.getByText(/Scheduling with the default FSRS-6 parameters/).waitFor();
+    expect(offenders).toEqual([]);
+    await context.close();
+  });
+});
