@@ -3,7 +3,9 @@ import {
   type FSRS,
   type Grade,
   type StepUnit,
+  GenSeedStrategyWithCardId,
   State,
+  StrategyMode,
   default_w,
   forgetting_curve,
   fsrs,
@@ -48,7 +50,18 @@ export interface ScheduleConfig {
   relearningSteps: readonly string[];
   /** With an interview ahead: studied cards must come back before it, on the day before at the latest. */
   dueCap: DueCap | null;
+  /**
+   * Where the fuzz's randomness comes from. 'card': the card id and its review count, so a
+   * preview, a grade, a replay, a merge and another tab agree. 'time': ts-fsrs's default
+   * (grade time, review count, memory), which grades logged before seeding used; kept so
+   * those rows replay exactly as they were graded.
+   */
+  seed: SeedScheme;
 }
+
+export type SeedScheme = 'card' | 'time';
+/** Marks a config string as graded with the card-seeded fuzz (a sixth field; old rows have five). */
+const CARD_SEED_MARK = 's1';
 
 export interface DueCap {
   /** Start of the interview's study day. */
@@ -72,13 +85,19 @@ export function scheduleConfigFrom(settings: Settings, now: number): ScheduleCon
     learningSteps: settings.learningSteps,
     relearningSteps: settings.relearningSteps,
     dueCap,
+    seed: 'card',
   };
 }
 
-/** "retention|max days|learning steps|relearning steps|interview start~day-before start" */
+/**
+ * "retention|max days|learning steps|relearning steps|interview start~day-before start|s1";
+ * the last field only for card-seeded grades, so rows written before seeding read as 'time'.
+ */
 export function encodeConfig(c: ScheduleConfig): string {
   const cap = c.dueCap ? `${c.dueCap.interviewStart}~${c.dueCap.dayBeforeStart}` : '';
-  return [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap].join('|');
+  const fields = [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap];
+  if (c.seed === 'card') fields.push(CARD_SEED_MARK);
+  return fields.join('|');
 }
 
 const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
@@ -86,7 +105,7 @@ const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
 /** Reads an encoded schedule back; null when the text is not one (e.g. from a damaged backup). */
 export function decodeConfig(encoded: string): ScheduleConfig | null {
   const parts = encoded.split('|');
-  if (parts.length !== 5) return null;
+  if (parts.length !== 5 && !(parts.length === 6 && parts[5] === CARD_SEED_MARK)) return null;
   const [retention, maxIvl, learning = '', relearning = '', cap = ''] = parts;
   const r = Number(retention);
   const m = Number(maxIvl);
@@ -105,6 +124,7 @@ export function decodeConfig(encoded: string): ScheduleConfig | null {
     learningSteps: learning ? learning.split(' ') : [],
     relearningSteps: relearning ? relearning.split(' ') : [],
     dueCap,
+    seed: parts.length === 6 ? 'card' : 'time',
   };
 }
 
@@ -123,6 +143,8 @@ function schedulerFor(config: ScheduleConfig): FSRS {
         relearning_steps: config.relearningSteps as StepUnit[],
       }),
     );
+    // The card id rides on the card handed to ts-fsrs (see toFsrs); its seed is id + review count.
+    if (config.seed === 'card') scheduler.useStrategy(StrategyMode.SEED, GenSeedStrategyWithCardId(CARD_ID_FIELD));
     schedulers.set(key, scheduler);
   }
   return scheduler;
@@ -132,8 +154,11 @@ export function newMemory(due: number): MemoryState {
   return { due, stability: 0, difficulty: 0, state: 0, reps: 0, lapses: 0, lastReview: null, scheduledDays: 0, learningSteps: 0 };
 }
 
-function toFsrs(m: MemoryState): FsrsCard {
+const CARD_ID_FIELD = 'cardId';
+
+function toFsrs(cardId: string, m: MemoryState): FsrsCard & { [CARD_ID_FIELD]: string } {
   return {
+    [CARD_ID_FIELD]: cardId,
     due: new Date(m.due),
     stability: m.stability,
     difficulty: m.difficulty,
@@ -185,14 +210,15 @@ function finish(next: MemoryState, now: number, config: ScheduleConfig): MemoryS
   return applyDueCap(applyMaximum(next, now, config.maximumIntervalDays), now, config.dueCap);
 }
 
-export function grade(memory: MemoryState, rating: Rating, now: number, config: ScheduleConfig): MemoryState {
-  const result = schedulerFor(config).next(toFsrs(memory), new Date(now), rating as Grade);
+/** A card's next state: a pure function of the card (id and memory), the grade, the time and the schedule. */
+export function grade(cardId: string, memory: MemoryState, rating: Rating, now: number, config: ScheduleConfig): MemoryState {
+  const result = schedulerFor(config).next(toFsrs(cardId, memory), new Date(now), rating as Grade);
   return finish(fromFsrs(result.card), now, config);
 }
 
-/** Next due time per grade, for the buttons ("Good · 3d"). */
-export function previewGrades(memory: MemoryState, now: number, config: ScheduleConfig): Record<Rating, MemoryState> {
-  const preview = schedulerFor(config).repeat(toFsrs(memory), new Date(now));
+/** Next state per grade, for the buttons ("Good · 3d"); equal to grade() with the same inputs. */
+export function previewGrades(cardId: string, memory: MemoryState, now: number, config: ScheduleConfig): Record<Rating, MemoryState> {
+  const preview = schedulerFor(config).repeat(toFsrs(cardId, memory), new Date(now));
   const out = {} as Record<Rating, MemoryState>;
   for (const rating of RATINGS) out[rating] = finish(fromFsrs(preview[rating as Grade].card), now, config);
   return out;
@@ -216,7 +242,7 @@ export interface ReplayStep {
 }
 
 /** Rebuilds a card's memory state from its reviews (in time order) and its state before the first one. */
-export function replay(initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
+export function replay(cardId: string, initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
   let memory = initial;
   for (const step of steps) {
     if (step.rating === RESET_RATING) {
@@ -225,7 +251,7 @@ export function replay(initial: MemoryState, steps: readonly ReplayStep[]): Memo
     }
     const config = decodeConfig(step.config);
     if (!config) throw new Error(`A logged review has an unreadable schedule: "${step.config}"`);
-    memory = grade(memory, step.rating, step.reviewedAt, config);
+    memory = grade(cardId, memory, step.rating, step.reviewedAt, config);
   }
   return memory;
 }
