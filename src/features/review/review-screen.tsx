@@ -148,6 +148,7 @@ export default function ReviewScreen() {
         onUndo={() => void store.undo(ctx)}
         onStudyMore={() => void store.start(ctx, { studyMore: true })}
         onLearningDue={() => store.refresh(ctx)}
+        learnAheadMinutes={settings.learnAheadMinutes}
         canUndo={!!store.session?.graded.length}
         missing={!question && !!parsed}
       />
@@ -353,14 +354,20 @@ function MoreSections({ question, kind }: { question: Question; kind: CardKind }
   );
 }
 
-function SessionSummary(props: { onUndo: () => void; onStudyMore: () => void; onLearningDue: () => void; canUndo: boolean; missing: boolean }) {
+function SessionSummary(props: {
+  onUndo: () => void;
+  onStudyMore: () => void;
+  onLearningDue: () => void;
+  learnAheadMinutes: number;
+  canUndo: boolean;
+  missing: boolean;
+}) {
   const { db, now } = useServices();
-  const { settings } = useSettings();
   const session = useReviewStore((s) => s.session);
   const summary = session ? summarise(session) : { cards: 0, reviews: 0, timeSpentMs: 0, againShare: 0 };
   const learningDue = session ? nextWaitingDue(session) : null;
   // A waiting card returns to the session once within the learn-ahead limit of its due time.
-  const learningBack = learningDue === null ? null : learningDue - settings.learnAheadMinutes * 60_000;
+  const learningBack = learningDue === null ? null : learningDue - props.learnAheadMinutes * 60_000;
   const waitingCount = session?.waiting.length ?? 0;
   const headingRef = useRef<HTMLHeadingElement>(null);
   // What the next card and "Study more" are, read when the session ends (and after each change).
