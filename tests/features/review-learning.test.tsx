@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { updateSettings } from '../../src/db/settings-repo.ts';
+import { formatInterval } from '../../src/core/scheduling/fsrs.ts';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 const MIN = 60_000;
@@ -135,5 +136,38 @@ describe('grading safely', () => {
     expect(prompt()).toBe(first);
     expect(screen.getByRole('group', { name: 'Grade your recall' })).toBeInTheDocument();
     expect(await db.reviews.count()).toBe(0);
+  });
+});
+
+describe('the interval on a grade button', () => {
+  it('is the interval the grade schedules, even when the learner grades a while after the reveal', async () => {
+    const user = await open('/review', { newPerDay: 1 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await user.keyboard(' ');
+    const easy = await screen.findByRole('button', { name: /^Easy · / });
+    const shown = /^Easy · (\d+(?:\.\d)?(?:mo|[mhdy]))/.exec(easy.textContent ?? '')![1];
+    clock += 90_000; // a minute and a half spent reading the model answer
+    await user.keyboard('4');
+    await waitFor(async () => expect(await db.reviews.count()).toBe(1));
+    const [review] = await db.reviews.toArray();
+    const card = await db.cards.get(review!.cardId);
+    expect(formatInterval(card!.due - review!.reviewedAt)).toBe(shown);
+    expect(review!.reviewedAt).toBe(T0);
+    expect(review!.durationMs).toBe(90_000);
+  });
+
+  it('is recomputed when a new study day begins with the answer open, before any grade is saved', async () => {
+    clock = new Date(2026, 4, 10, 3, 59).getTime(); // the study day starts at 04:00
+    const user = await open('/review', { newPerDay: 1, dayStartHour: 4 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await user.keyboard(' ');
+    await screen.findByRole('group', { name: 'Grade your recall' });
+    clock = new Date(2026, 4, 10, 4, 1).getTime();
+    await user.keyboard('3');
+    expect(await screen.findByRole('alert')).toHaveTextContent('A new study day began while this answer was open');
+    expect(await db.reviews.count()).toBe(0);
+    await user.keyboard('3');
+    await waitFor(async () => expect(await db.reviews.count()).toBe(1));
+    expect((await db.reviews.toArray())[0]!.reviewedAt).toBe(clock);
   });
 });
