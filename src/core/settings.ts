@@ -30,6 +30,8 @@ export const SettingsSchema = v.object({
   dayStartHour: wholeNumber('Day start', 0, 23, 'hour'),
   newPerDay: wholeNumber('New cards per day', 0, 9999),
   reviewsPerDay: wholeNumber('Reviews per day', 1, 99999),
+  /** With nothing else left, a learning card due within this many minutes is shown early (Anki's "learn ahead limit"). */
+  learnAheadMinutes: wholeNumber('Learn ahead limit', 0, 720),
   /** Local calendar date "YYYY-MM-DD" of the learner's interview, or null. */
   interviewDate: v.nullable(v.pipe(v.string(), v.isoDate('Interview date must be a date (YYYY-MM-DD)'))),
   theme: v.picklist(['system', 'light', 'dark'], 'Theme must be system, light or dark'),
@@ -63,6 +65,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dayStartHour: 4,
   newPerDay: 10,
   reviewsPerDay: 200,
+  learnAheadMinutes: 20,
   interviewDate: null,
   theme: 'system',
   typeAnswerFirst: false,

@@ -263,7 +263,7 @@ async function replayCards(
       let next: CardRow;
       try {
         sortReviews(log);
-        const memory = replay(log[0]!.before, log);
+        const memory = replay(id, log[0]!.before, log);
         next = { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
       } catch {
         notReplayed.push(id);

@@ -75,6 +75,8 @@ export async function syncBankCards(
 
 export interface TodayQueue {
   cards: QueueCard[];
+  /** Learning cards that fall due later today (after now, before the day ends), soonest first. */
+  later: QueueCard[];
   /** Card rows that failed the sanity check and were left out. */
   skipped: string[];
   dayEnd: number;
@@ -91,6 +93,8 @@ export interface QueueOptions {
   aheadLimit?: number;
   /** New cards allowed regardless of today's new-card limit (studying one chosen question). */
   ignoreNewLimit?: boolean;
+  /** "Study more": up to this many new cards, whatever today's new-card limit and count. */
+  moreNew?: number;
 }
 
 export async function loadTodayQueue(
@@ -111,8 +115,9 @@ export async function loadTodayQueue(
       });
     const range = (bucket: number, upTo: unknown) =>
       db.cards.where('[bucket+due]').between([bucket, Dexie.minKey], [bucket, upTo], true, false);
-    const [learning, doneToday] = await Promise.all([
+    const [learning, laterLearning, doneToday] = await Promise.all([
       range(BUCKET.learning, now + 1).toArray(),
+      db.cards.where('[bucket+due]').between([BUCKET.learning, now + 1], [BUCKET.learning, end], true, false).toArray(),
       db.reviews.where('reviewedAt').aboveOrEqual(start).toArray().then((rows) => rows.filter((r) => r.rating !== RESET_RATING)),
     ]);
     // With a backlog, read only the most overdue candidates (index order) rather than every
@@ -121,8 +126,12 @@ export async function loadTodayQueue(
     const reviews = filter
       ? await range(BUCKET.review, end).toArray()
       : await range(BUCKET.review, end).limit(reviewRoom * REVIEW_CANDIDATES_PER_SLOT).toArray();
-    const newPerDay = options.ignoreNewLimit ? Number.MAX_SAFE_INTEGER : settings.newPerDay;
     const newDoneToday = doneToday.filter((r) => r.before.state === 0).length;
+    const newPerDay = options.ignoreNewLimit
+      ? Number.MAX_SAFE_INTEGER
+      : options.moreNew !== undefined
+        ? newDoneToday + options.moreNew
+        : settings.newPerDay;
     const wantNew = Math.max(0, newPerDay - newDoneToday);
     // Siblings may be skipped, so read a few more new cards than the room left.
     const fresh = wantNew ? await range(BUCKET.new, Dexie.maxKey).limit(filter ? 100_000 : wantNew * 3 + 10).toArray() : [];
@@ -136,19 +145,20 @@ export async function loadTodayQueue(
       reviewsPerDay: settings.reviewsPerDay,
       now,
     });
+    const later = sound(laterLearning);
     if (options.aheadLimit) {
       const queued = new Set(cards.map((c) => c.id));
-      const [laterLearning, laterReviews] = await Promise.all([
-        db.cards.where('[bucket+due]').between([BUCKET.learning, now + 1], [BUCKET.learning, Dexie.maxKey], true, true).toArray(),
+      const [learningTomorrow, laterReviews] = await Promise.all([
+        db.cards.where('[bucket+due]').between([BUCKET.learning, end], [BUCKET.learning, Dexie.maxKey], true, true).toArray(),
         db.cards.where('[bucket+due]').between([BUCKET.review, end], [BUCKET.review, Dexie.maxKey], true, true).toArray(),
       ]);
-      const ahead = sound([...laterLearning, ...laterReviews])
+      const ahead = sound([...learningTomorrow, ...laterReviews])
         .filter((c) => !queued.has(c.id))
         .sort((a, b) => a.due - b.due)
         .slice(0, options.aheadLimit);
       cards.push(...ahead);
     }
-    return { cards, skipped, dayEnd: end };
+    return { cards, later, skipped, dayEnd: end };
   });
 }
 
@@ -163,27 +173,41 @@ export async function nextDueAfter(db: RehearseDb, time: number): Promise<number
   return dues.length ? Math.min(...dues) : null;
 }
 
+/** How many new cards are left to introduce, counting up to `limit` (what "Study more" can offer). */
+export async function newCardsLeft(db: RehearseDb, limit: number): Promise<number> {
+  return db.cards.where('[bucket+due]').between([BUCKET.new, Dexie.minKey], [BUCKET.new, Dexie.maxKey]).limit(limit).primaryKeys().then((keys) => keys.length);
+}
+
 export class CardNotFoundError extends Error {}
 
 /**
  * Records a grade: the log row and the new card state commit together, or neither does.
- * The state is computed from the card as stored now, so a grade from another tab is never lost.
+ * The state is computed inside the transaction from the card as stored then, so a grade
+ * from another tab is never lost. `now` is when the learner's recall was checked (the
+ * moment the grade buttons' intervals were computed); the grade is logged at that time
+ * unless another grade of this card committed at or after it, in which case it is logged
+ * just after that one: the log's time order is the commit order, so replay agrees.
  */
 export async function gradeCard(
   db: RehearseDb,
   input: { cardId: string; rating: Rating; now: number; durationMs: number; settings: Settings },
 ): Promise<{ review: ReviewRow; card: CardRow }> {
-  const config = scheduleConfigFrom(input.settings, input.now);
   return db.transaction('rw', db.cards, db.reviews, async () => {
-    const card = await db.cards.get(input.cardId);
+    const [card, logged] = await Promise.all([
+      db.cards.get(input.cardId),
+      db.reviews.where('cardId').equals(input.cardId).toArray(),
+    ]);
     if (!card) throw new CardNotFoundError(`Card ${input.cardId} does not exist`);
+    const latest = logged.reduce((max, r) => Math.max(max, r.reviewedAt), -Infinity);
+    const at = Math.max(input.now, latest + 1);
+    const config = scheduleConfigFrom(input.settings, at);
     const before = memoryOf(card);
-    const next = grade(before, input.rating, input.now, config);
+    const next = grade(card.id, before, input.rating, at, config);
     const review: ReviewRow = {
       id: crypto.randomUUID(),
       cardId: card.id,
       rating: input.rating,
-      reviewedAt: input.now,
+      reviewedAt: at,
       durationMs: Math.max(0, Math.round(input.durationMs)),
       before,
       config: encodeConfig(config),
@@ -197,13 +221,19 @@ export async function gradeCard(
 
 export class UndoRefusedError extends Error {}
 
-/** Removes one review and restores the card to its state before it, together. */
+/**
+ * Removes one review and restores the card to its state before it, together. Refused when
+ * the review is not the card's last in replay order (another grade of the card committed
+ * after it, perhaps in another tab): removing it would leave the card unlike its log.
+ */
 export async function undoReview(db: RehearseDb, reviewId: string): Promise<CardRow> {
   return db.transaction('rw', db.cards, db.reviews, async () => {
     const review = await db.reviews.get(reviewId);
     if (!review) throw new UndoRefusedError('That review is no longer in the log.');
-    const later = await db.reviews.where('cardId').equals(review.cardId).filter((r) => r.reviewedAt > review.reviewedAt).count();
-    if (later) throw new UndoRefusedError('This card was reviewed again since (perhaps in another tab), so that grade cannot be undone.');
+    const log = sortReviews(await db.reviews.where('cardId').equals(review.cardId).toArray());
+    if (log.at(-1)!.id !== review.id) {
+      throw new UndoRefusedError('This card was graded again after that (perhaps in another tab), so that grade cannot be undone.');
+    }
     const card = await db.cards.get(review.cardId);
     if (!card) throw new UndoRefusedError('The card of that review no longer exists.');
     const restored: CardRow = { ...card, ...review.before, bucket: bucketOf({ ...card, ...review.before }) };
@@ -229,7 +259,7 @@ export async function replayLog(db: RehearseDb): Promise<Map<string, MemoryState
   const states = new Map<string, MemoryState>();
   for (const [cardId, reviews] of byCard) {
     sortReviews(reviews);
-    states.set(cardId, replay(reviews[0]!.before, reviews));
+    states.set(cardId, replay(cardId, reviews[0]!.before, reviews));
   }
   return states;
 }

@@ -28,3 +28,12 @@ export function formatWhen(time: number, now: number): string {
   if (dayDiff === 1) return `tomorrow at ${clock}`;
   return `${dateFormat.format(date)} at ${clock}`;
 }
+
+/** A countdown such as "9:41" or "1:02:03" (never negative). */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

@@ -147,4 +147,15 @@ describe('settings', () => {
     }
     expect((await loadSettings(db)).settings).toEqual(DEFAULT_SETTINGS);
   });
+
+  it('refuses a learn-ahead limit outside 0–720 minutes with a message, and keeps the old one', async () => {
+    for (const bad of [-1, 721, 2.5]) {
+      const result = await updateSettings(db, { learnAheadMinutes: bad });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.errors.join(' ')).toMatch(/Learn ahead limit must be (between 0 and 720|a whole number)/);
+    }
+    expect((await loadSettings(db)).settings.learnAheadMinutes).toBe(20);
+    expect((await updateSettings(db, { learnAheadMinutes: 0 })).ok).toBe(true);
+    expect((await loadSettings(db)).settings.learnAheadMinutes).toBe(0);
+  });
 });

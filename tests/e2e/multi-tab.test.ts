@@ -67,7 +67,7 @@ describe('two tabs reviewing the same card', () => {
     expect(ordered[1]!.before.reps).toBe(1);
 
     const card = (await readStore<CardRow>(first, 'cards')).find((c) => c.id === cardId)!;
-    expect(memoryOf(card)).toEqual(replay(ordered[0]!.before, ordered));
+    expect(memoryOf(card)).toEqual(replay(cardId, ordered[0]!.before, ordered));
     expect(card.reps).toBe(2);
     await context.close();
   });

@@ -36,7 +36,7 @@ function fastForgetterBackup(): Backup {
         const config = scheduleConfigFrom(DEFAULT_SETTINGS, at);
         const rating: Rating = memory.state === 0 ? 3 : random() < retrievability(memory, at) ** 3 ? 3 : 1;
         reviews.push({ id: `${cardId}-r${i++}`, cardId, rating, reviewedAt: at, durationMs: 5000, before: memory, config: encodeConfig(config) });
-        memory = grade(memory, rating, at, config);
+        memory = grade(cardId, memory, rating, at, config);
         // The learner studies once a day: learning steps inside a day are taken the next morning.
         at = Math.max(memory.due, at + DAY);
       }

@@ -94,7 +94,8 @@ describe('the review screen', () => {
     await user.keyboard('4');
     const summary = await screen.findByRole('heading', { name: 'Session complete' });
     expect(summary).toBeInTheDocument();
-    expect(screen.getByText('Cards reviewed').nextSibling?.textContent).toBe('3');
+    expect(screen.getByText('Cards studied').nextSibling?.textContent).toBe('2');
+    expect(screen.getByText('Reviews').nextSibling?.textContent).toBe('3');
     expect(screen.getByText('Graded Again').nextSibling?.textContent).toBe('33%');
     expect(screen.getByText('Time spent').nextSibling?.textContent).toBe('24s');
   });

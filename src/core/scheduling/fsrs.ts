@@ -3,9 +3,11 @@ import {
   type FSRS,
   type Grade,
   type StepUnit,
+  GenSeedStrategyWithCardId,
   State,
   checkParameters,
   clipParameters,
+  StrategyMode,
   default_w,
   forgetting_curve,
   fsrs,
@@ -52,6 +54,13 @@ export interface ScheduleConfig {
   dueCap: DueCap | null;
   /** The learner's fitted FSRS-6 weights (21 numbers), or null for the published defaults. */
   parameters: readonly number[] | null;
+  /**
+   * Where the fuzz's randomness comes from. 'card': the card id and its review count, so a
+   * preview, a grade, a replay, a merge and another tab agree. 'time': ts-fsrs's default
+   * (grade time, review count, memory), which grades logged before seeding used; kept so
+   * those rows replay exactly as they were graded.
+   */
+  seed: SeedScheme;
 }
 
 /** The published FSRS-6 weights, for comparisons and "reset to defaults". */
@@ -72,6 +81,10 @@ export function normaliseParameters(weights: readonly number[]): number[] | null
   }
   return clipParameters([...weights], 0, true).map((w) => Math.round(w * 10_000) / 10_000);
 }
+
+export type SeedScheme = 'card' | 'time';
+/** Marks a config string as graded with the card-seeded fuzz (a sixth field; old rows have five). */
+const CARD_SEED_MARK = 's1';
 
 export interface DueCap {
   /** Start of the interview's study day. */
@@ -96,17 +109,20 @@ export function scheduleConfigFrom(settings: Settings, now: number): ScheduleCon
     relearningSteps: settings.relearningSteps,
     dueCap,
     parameters: settings.fsrsParameters ? normaliseParameters(settings.fsrsParameters) : null,
+    seed: 'card',
   };
 }
 
 /**
  * "retention|max days|learning steps|relearning steps|interview start~day-before start",
- * then "|w1,w2,…,w21" only when personal weights are in use (rows graded with the defaults
- * keep the five-field form, so older logs and backups read the same).
+ * then "|s1" for card-seeded grades and "|w1,w2,…,w21" only when personal weights are in use.
+ * Rows written before seeding have no s1 and read as 'time'; rows graded with the default
+ * weights carry none, so older logs and backups read the same.
  */
 export function encodeConfig(c: ScheduleConfig): string {
   const cap = c.dueCap ? `${c.dueCap.interviewStart}~${c.dueCap.dayBeforeStart}` : '';
   const fields = [c.retention, c.maximumIntervalDays, c.learningSteps.join(' '), c.relearningSteps.join(' '), cap];
+  if (c.seed === 'card') fields.push(CARD_SEED_MARK);
   if (c.parameters) fields.push(c.parameters.join(','));
   return fields.join('|');
 }
@@ -116,15 +132,23 @@ const STEPS = /^(?:[1-9]\d{0,3}[mhd](?: [1-9]\d{0,3}[mhd])*)?$/;
 /** Reads an encoded schedule back; null when the text is not one (e.g. from a damaged backup). */
 export function decodeConfig(encoded: string): ScheduleConfig | null {
   const parts = encoded.split('|');
-  if (parts.length !== 5 && parts.length !== 6) return null;
-  const [retention, maxIvl, learning = '', relearning = '', cap = '', weights] = parts;
+  if (parts.length < 5 || parts.length > 7) return null;
+  const [retention, maxIvl, learning = '', relearning = '', cap = ''] = parts;
+  const extras = parts.slice(5);
+  let seed: SeedScheme = 'time';
+  if (extras[0] === CARD_SEED_MARK) {
+    seed = 'card';
+    extras.shift();
+  }
   let parameters: number[] | null = null;
+  const weights = extras.shift();
   if (weights !== undefined) {
     const numbers = weights.split(',').map((w) => (w.trim() === '' ? Number.NaN : Number(w)));
     parameters = normaliseParameters(numbers);
     // Only weights exactly as the app writes them: anything else would not replay as graded.
     if (!parameters || parameters.some((w, i) => w !== numbers[i])) return null;
   }
+  if (extras.length > 0) return null;
   const r = Number(retention);
   const m = Number(maxIvl);
   if (!retention || !(r >= 0.5 && r <= 0.99) || !maxIvl || !Number.isInteger(m) || m < 1 || m > 36_500) return null;
@@ -143,6 +167,7 @@ export function decodeConfig(encoded: string): ScheduleConfig | null {
     relearningSteps: relearning ? relearning.split(' ') : [],
     dueCap,
     parameters,
+    seed,
   };
 }
 
@@ -162,6 +187,8 @@ function schedulerFor(config: ScheduleConfig): FSRS {
         ...(config.parameters ? { w: [...config.parameters] } : {}),
       }),
     );
+    // The card id rides on the card handed to ts-fsrs (see toFsrs); its seed is id + review count.
+    if (config.seed === 'card') scheduler.useStrategy(StrategyMode.SEED, GenSeedStrategyWithCardId(CARD_ID_FIELD));
     schedulers.set(key, scheduler);
   }
   return scheduler;
@@ -171,8 +198,11 @@ export function newMemory(due: number): MemoryState {
   return { due, stability: 0, difficulty: 0, state: 0, reps: 0, lapses: 0, lastReview: null, scheduledDays: 0, learningSteps: 0 };
 }
 
-function toFsrs(m: MemoryState): FsrsCard {
+const CARD_ID_FIELD = 'cardId';
+
+function toFsrs(cardId: string, m: MemoryState): FsrsCard & { [CARD_ID_FIELD]: string } {
   return {
+    [CARD_ID_FIELD]: cardId,
     due: new Date(m.due),
     stability: m.stability,
     difficulty: m.difficulty,
@@ -224,14 +254,15 @@ function finish(next: MemoryState, now: number, config: ScheduleConfig): MemoryS
   return applyDueCap(applyMaximum(next, now, config.maximumIntervalDays), now, config.dueCap);
 }
 
-export function grade(memory: MemoryState, rating: Rating, now: number, config: ScheduleConfig): MemoryState {
-  const result = schedulerFor(config).next(toFsrs(memory), new Date(now), rating as Grade);
+/** A card's next state: a pure function of the card (id and memory), the grade, the time and the schedule. */
+export function grade(cardId: string, memory: MemoryState, rating: Rating, now: number, config: ScheduleConfig): MemoryState {
+  const result = schedulerFor(config).next(toFsrs(cardId, memory), new Date(now), rating as Grade);
   return finish(fromFsrs(result.card), now, config);
 }
 
-/** Next due time per grade, for the buttons ("Good · 3d"). */
-export function previewGrades(memory: MemoryState, now: number, config: ScheduleConfig): Record<Rating, MemoryState> {
-  const preview = schedulerFor(config).repeat(toFsrs(memory), new Date(now));
+/** Next state per grade, for the buttons ("Good · 3d"); equal to grade() with the same inputs. */
+export function previewGrades(cardId: string, memory: MemoryState, now: number, config: ScheduleConfig): Record<Rating, MemoryState> {
+  const preview = schedulerFor(config).repeat(toFsrs(cardId, memory), new Date(now));
   const out = {} as Record<Rating, MemoryState>;
   for (const rating of RATINGS) out[rating] = finish(fromFsrs(preview[rating as Grade].card), now, config);
   return out;
@@ -255,7 +286,7 @@ export interface ReplayStep {
 }
 
 /** Rebuilds a card's memory state from its reviews (in time order) and its state before the first one. */
-export function replay(initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
+export function replay(cardId: string, initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
   let memory = initial;
   for (const step of steps) {
     if (step.rating === RESET_RATING) {
@@ -264,7 +295,7 @@ export function replay(initial: MemoryState, steps: readonly ReplayStep[]): Memo
     }
     const config = decodeConfig(step.config);
     if (!config) throw new Error(`A logged review has an unreadable schedule: "${step.config}"`);
-    memory = grade(memory, step.rating, step.reviewedAt, config);
+    memory = grade(cardId, memory, step.rating, step.reviewedAt, config);
   }
   return memory;
 }

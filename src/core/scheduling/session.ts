@@ -1,7 +1,7 @@
 import type { MemoryState, Rating } from './fsrs.ts';
 
-/** Cards graded into a short learning step come back in the same session once due. */
-export const LEARN_AHEAD_MS = 20 * 60_000;
+/** Default learn-ahead limit (Anki's): with nothing else left, a learning card due this soon is shown early. */
+export const LEARN_AHEAD_MINUTES = 20;
 
 export interface GradedEntry {
   cardId: string;
@@ -18,22 +18,33 @@ export interface ReviewSession {
   waiting: { id: string; due: number }[];
   graded: GradedEntry[];
   startedAt: number;
+  /** How many cards the session set out to study; cards coming back after a grade are counted apart. */
+  planned: number;
 }
 
-export function startSession(cardIds: readonly string[], now: number): ReviewSession {
-  return { queue: [...cardIds], waiting: [], graded: [], startedAt: now };
+/** `later`: learning cards due later today, waiting in the session until they are due. */
+export function startSession(cardIds: readonly string[], now: number, later: readonly { id: string; due: number }[] = []): ReviewSession {
+  const queued = new Set(cardIds);
+  const waiting = later.filter((w) => !queued.has(w.id)).sort((a, b) => a.due - b.due);
+  return { queue: [...cardIds], waiting, graded: [], startedAt: now, planned: cardIds.length + waiting.length };
 }
 
 /**
  * The card to show now: a waiting learning card that is due, else the next queued
- * card, else a waiting card within the learn-ahead window, else none (session over).
+ * card, else a waiting card due within the learn-ahead limit, else none (the session is
+ * done for now; waiting cards come back when due).
  */
-export function currentCardId(session: ReviewSession, now: number): string | null {
+export function currentCardId(session: ReviewSession, now: number, learnAheadMs: number): string | null {
   const dueWaiting = session.waiting.find((w) => w.due <= now);
   if (dueWaiting) return dueWaiting.id;
   if (session.queue.length) return session.queue[0] ?? null;
-  const soon = session.waiting.find((w) => w.due <= now + LEARN_AHEAD_MS);
+  const soon = session.waiting.find((w) => w.due <= now + learnAheadMs);
   return soon ? soon.id : null;
+}
+
+/** When the next waiting learning card falls due, or null when none waits. */
+export function nextWaitingDue(session: ReviewSession): number | null {
+  return session.waiting.length ? Math.min(...session.waiting.map((w) => w.due)) : null;
 }
 
 export function applyGrade(
@@ -73,23 +84,34 @@ export function undoLast(session: ReviewSession): { session: ReviewSession; undo
 }
 
 export interface SessionSummary {
-  reviewed: number;
+  /** Distinct cards graded (a card relearnt three times counts once). */
+  cards: number;
+  /** Grades given, every repeat included. */
+  reviews: number;
   timeSpentMs: number;
   againShare: number;
 }
 
 export function summarise(session: ReviewSession): SessionSummary {
-  const reviewed = session.graded.length;
+  const reviews = session.graded.length;
   const again = session.graded.filter((g) => g.rating === 1).length;
   return {
-    reviewed,
+    cards: new Set(session.graded.map((g) => g.cardId)).size,
+    reviews,
     timeSpentMs: session.graded.reduce((sum, g) => sum + g.durationMs, 0),
-    againShare: reviewed ? again / reviewed : 0,
+    againShare: reviews ? again / reviews : 0,
   };
 }
 
-/** Progress through the session: graded so far over graded plus what is left. */
-export function sessionProgress(session: ReviewSession): { done: number; total: number } {
-  const done = session.graded.length;
-  return { done, total: done + session.queue.length + session.waiting.length };
+/**
+ * Progress through the session: planned cards graded at least once, out of the cards
+ * planned (a fixed total), and apart from it how many graded cards are coming back later
+ * in the session (Again, learning steps), so the total never silently grows.
+ */
+export function sessionProgress(session: ReviewSession): { done: number; total: number; comingBack: number } {
+  const pending = new Set([...session.queue, ...session.waiting.map((w) => w.id)]);
+  const graded = new Set(session.graded.map((g) => g.cardId));
+  let comingBack = 0;
+  for (const id of graded) if (pending.has(id)) comingBack++;
+  return { done: graded.size, total: session.planned, comingBack };
 }

@@ -6,7 +6,10 @@ import { useFullQuestions, useQuestion } from '../../ui/questions.ts';
 import { buildSearchIndex, search } from '../../core/bank/search.ts';
 import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
 import { Markdown } from '../../ui/markdown.tsx';
-import { formatDuration, formatPercent } from '../../ui/format.ts';
+import { formatDuration, formatPercent, formatWhen } from '../../ui/format.ts';
+import { Countdown } from '../../ui/countdown.tsx';
+import { newCardsLeft, nextDueAfter } from '../../db/cards-repo.ts';
+import { studyDay } from '../../core/scheduling/day.ts';
 import { TECHNOLOGY_LABELS, type Question } from '../../core/bank/question.ts';
 import { cardPrompt, parseCardId, type CardKind } from '../../core/bank/cards.ts';
 import {
@@ -18,8 +21,8 @@ import {
   type MemoryState,
   type Rating,
 } from '../../core/scheduling/fsrs.ts';
-import { sessionProgress, summarise } from '../../core/scheduling/session.ts';
-import { useReviewStore } from './review-store.ts';
+import { nextWaitingDue, sessionProgress, summarise } from '../../core/scheduling/session.ts';
+import { STUDY_MORE_AHEAD, STUDY_MORE_NEW, useReviewStore } from './review-store.ts';
 import { suggestGrade } from './suggest-grade.ts';
 
 /** Practice-ahead sessions review at most this many not-yet-due cards. */
@@ -69,6 +72,14 @@ export default function ReviewScreen() {
     const timer = setInterval(() => useReviewStore.getState().refresh(ctx), 5_000);
     return () => clearInterval(timer);
   }, [store.status, ctx]);
+
+  // An answer left open into the next study day: its intervals are recomputed for that day.
+  useEffect(() => {
+    if (!store.revealed) return;
+    const wait = studyDay(store.previewAt, settings.dayStartHour).end - now();
+    const timer = setTimeout(() => useReviewStore.getState().repreview(now()), Math.max(0, Math.min(wait, 3_600_000)));
+    return () => clearTimeout(timer);
+  }, [store.revealed, store.previewAt, settings.dayStartHour, now]);
 
   const current = store.currentId ? store.cards.get(store.currentId) : undefined;
   const parsed = store.currentId ? parseCardId(store.currentId) : null;
@@ -132,7 +143,16 @@ export default function ReviewScreen() {
     );
   }
   if (store.status === 'finished' || !current || !parsed || !question) {
-    return <SessionSummary onUndo={() => void store.undo(ctx)} canUndo={!!store.session?.graded.length} missing={!question && !!parsed} />;
+    return (
+      <SessionSummary
+        onUndo={() => void store.undo(ctx)}
+        onStudyMore={() => void store.start(ctx, { studyMore: true })}
+        onLearningDue={() => store.refresh(ctx)}
+        learnAheadMinutes={settings.learnAheadMinutes}
+        canUndo={!!store.session?.graded.length}
+        missing={!question && !!parsed}
+      />
+    );
   }
   const progress = sessionProgress(store.session!);
 
@@ -140,12 +160,15 @@ export default function ReviewScreen() {
     <section aria-labelledby="review-heading" className="stack review">
       <div className="review-progress">
         <progress value={progress.done} max={Math.max(1, progress.total)} aria-label="Session progress" />
-        <span className="muted">{progress.done} of {progress.total}</span>
+        <span className="muted">
+          {progress.done} of {progress.total}
+          {progress.comingBack > 0 && <> · {progress.comingBack} coming back</>}
+        </span>
       </div>
-      {(sessionLabel || ahead) && (
+      {(sessionLabel || ahead || store.ahead) && (
         <p className="muted session-label">
           {sessionLabel && <>Focused session: {sessionLabel}. </>}
-          {ahead && AHEAD_NOTE}
+          {(ahead || store.ahead) && AHEAD_NOTE}
         </p>
       )}
       {store.message && <p role="alert" className="alert">{store.message}</p>}
@@ -206,9 +229,12 @@ function CardFace(props: {
     if (revealed) answerRef.current?.focus({ preventScroll: true });
   }, [revealed]);
 
+  // Computed at the instant the grade will be scheduled at (see the store's previewAt), so
+  // the interval on a button is the interval its grade sets.
+  const previewAt = store.previewAt;
   const previews = useMemo(
-    () => (revealed ? previewGrades(memory, ctx.now(), scheduleConfigFrom(ctx.settings, ctx.now())) : null),
-    [revealed, memory, ctx],
+    () => (revealed && store.currentId ? previewGrades(store.currentId, memory, previewAt, scheduleConfigFrom(ctx.settings, previewAt)) : null),
+    [revealed, store.currentId, memory, previewAt, ctx],
   );
 
   const gradeWith = (rating: Rating) => {
@@ -283,7 +309,7 @@ function CardFace(props: {
                 disabled={props.busy}
                 onClick={() => gradeWith(rating)}
               >
-                {RATING_NAMES[rating]} · {formatInterval(previews![rating].due - ctx.now())}
+                {RATING_NAMES[rating]} · {formatInterval(previews![rating].due - previewAt)}
                 {rating === suggestion && <span className="visually-hidden"> (suggested)</span>}
                 <span className="key-hint" aria-hidden="true">{rating}</span>
               </button>
@@ -330,22 +356,65 @@ function MoreSections({ question, kind }: { question: Question; kind: CardKind }
   );
 }
 
-function SessionSummary({ onUndo, canUndo, missing }: { onUndo: () => void; canUndo: boolean; missing: boolean }) {
+function SessionSummary(props: {
+  onUndo: () => void;
+  onStudyMore: () => void;
+  onLearningDue: () => void;
+  learnAheadMinutes: number;
+  canUndo: boolean;
+  missing: boolean;
+}) {
+  const { db, now } = useServices();
   const session = useReviewStore((s) => s.session);
-  const summary = session ? summarise(session) : { reviewed: 0, timeSpentMs: 0, againShare: 0 };
+  const summary = session ? summarise(session) : { cards: 0, reviews: 0, timeSpentMs: 0, againShare: 0 };
+  const learningDue = session ? nextWaitingDue(session) : null;
+  // A waiting card returns to the session once within the learn-ahead limit of its due time.
+  const learningBack = learningDue === null ? null : learningDue - props.learnAheadMinutes * 60_000;
+  const waitingCount = session?.waiting.length ?? 0;
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // What the next card and "Study more" are, read when the session ends (and after each change).
+  const later = useLiveQuery(async () => {
+    const at = now();
+    const [next, freshLeft] = await Promise.all([nextDueAfter(db, at), newCardsLeft(db, STUDY_MORE_NEW)]);
+    return { next, freshLeft, at };
+  }, [db, now]);
+  useEffect(() => {
+    headingRef.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <section aria-labelledby="summary-heading" className="stack">
-      <h1 id="summary-heading">Session complete</h1>
-      {missing && <p role="alert">A card’s question is missing from this version of the bank; it was skipped.</p>}
+      <h1 id="summary-heading" ref={headingRef} tabIndex={-1}>{summary.reviews ? 'Session complete' : 'Nothing due right now'}</h1>
+      {props.missing && <p role="alert">A card’s question is missing from this version of the bank; it was skipped.</p>}
       <dl className="summary">
-        <div><dt>Cards reviewed</dt><dd>{summary.reviewed}</dd></div>
+        <div><dt>Cards studied</dt><dd>{summary.cards}</dd></div>
+        <div><dt>Reviews</dt><dd>{summary.reviews}</dd></div>
         <div><dt>Time spent</dt><dd>{formatDuration(summary.timeSpentMs)}</dd></div>
         <div><dt>Graded Again</dt><dd>{formatPercent(summary.againShare)}</dd></div>
       </dl>
+      {learningBack !== null ? (
+        <p className="next-due">
+          {waitingCount} learning card{waitingCount === 1 ? ' comes' : 's come'} back later today. The next shows here {formatWhen(learningBack, now())}, in{' '}
+          <Countdown until={learningBack} now={now} onDone={props.onLearningDue} />.
+        </p>
+      ) : later ? (
+        <p className="next-due">{later.next !== null ? `Your next card is due ${formatWhen(later.next, later.at)}.` : 'No reviews are scheduled yet.'}</p>
+      ) : null}
       <div className="actions">
         <Link className="button primary" to="/">Back to Today</Link>
-        {canUndo && <button type="button" onClick={onUndo}>Undo</button>}
+        {later && (
+          <button type="button" onClick={props.onStudyMore} aria-describedby="study-more-note">
+            Study more
+          </button>
+        )}
+        {props.canUndo && <button type="button" onClick={props.onUndo}>Undo</button>}
       </div>
+      {later && (
+        <p id="study-more-note" className="muted">
+          {later.freshLeft > 0
+            ? `Study more: ${later.freshLeft} new card${later.freshLeft === 1 ? '' : 's'} beyond today’s limit.`
+            : `Study more: no new cards are left, so practise up to ${STUDY_MORE_AHEAD} cards ahead of schedule.`}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
 import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
+import { studyDay } from '../../core/scheduling/day.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Rating } from '../../core/scheduling/fsrs.ts';
 import type { QueueCard } from '../../core/scheduling/queue.ts';
@@ -13,6 +14,15 @@ import {
 } from '../../core/scheduling/session.ts';
 
 export type ReviewStatus = 'idle' | 'loading' | 'active' | 'finished' | 'empty' | 'failed';
+
+/** "Study more" after a session: this many new cards beyond today's limit, or, with none left, this many cards ahead. */
+export const STUDY_MORE_NEW = 10;
+export const STUDY_MORE_AHEAD = 50;
+
+export interface StartOptions extends QueueOptions {
+  /** "Study more": new cards beyond today's limit, or practice ahead when no new card is left. */
+  studyMore?: boolean;
+}
 
 interface Context {
   db: RehearseDb;
@@ -28,11 +38,21 @@ interface ReviewState {
   dayEnd: number;
   revealed: boolean;
   shownAt: number;
+  /**
+   * When the grade buttons' intervals were computed (the reveal, or the start of a new
+   * study day while the answer stayed open). The grade is scheduled at this same instant,
+   * so the interval a button shows is the interval the grade sets.
+   */
+  previewAt: number;
+  /** The session reviews cards ahead of schedule (practice ahead, or "Study more" with no new cards left). */
+  ahead: boolean;
+  /** The clock of the running session (the reveal reads it). */
+  clock: () => number;
   ticked: ReadonlySet<number>;
   typedAnswer: string;
   busy: boolean;
   message: string | null;
-  start(ctx: Context, options?: QueueOptions): Promise<void>;
+  start(ctx: Context, options?: StartOptions): Promise<void>;
   reveal(): void;
   toggleTick(index: number): void;
   setTypedAnswer(text: string): void;
@@ -40,6 +60,8 @@ interface ReviewState {
   undo(ctx: Context): Promise<void>;
   /** Re-checks for learning cards that became due while the learner waited. */
   refresh(ctx: Context): void;
+  /** Recomputes the buttons' intervals at `now` (a new study day began with the answer open). */
+  repreview(now: number): void;
   reset(): void;
 }
 
@@ -51,6 +73,9 @@ const initial = {
   dayEnd: 0,
   revealed: false,
   shownAt: 0,
+  previewAt: 0,
+  ahead: false,
+  clock: () => Date.now(),
   ticked: new Set<number>(),
   typedAnswer: '',
   busy: false,
@@ -65,23 +90,33 @@ function describe(error: unknown): string {
   return `This grade was not saved: ${e?.message ?? String(error)}. Nothing was recorded; try again.`;
 }
 
+const learnAheadMs = (ctx: Context) => ctx.settings.learnAheadMinutes * 60_000;
+
 export const useReviewStore = create<ReviewState>()((set, get) => ({
   ...initial,
 
-  async start(ctx, options) {
-    set({ ...initial, status: 'loading' });
+  async start(ctx, options = {}) {
+    set({ ...initial, status: 'loading', clock: ctx.now });
     try {
       const now = ctx.now();
-      const queue = await loadTodayQueue(ctx.db, ctx.settings, now, options);
-      const session = startSession(queue.cards.map((c) => c.id), now);
-      const currentId = currentCardId(session, now);
+      const { studyMore, ...queueOptions } = options;
+      let ahead = !!options.aheadLimit;
+      let queue = await loadTodayQueue(ctx.db, ctx.settings, now, studyMore ? { ...queueOptions, moreNew: STUDY_MORE_NEW } : queueOptions);
+      if (studyMore && !queue.cards.length) {
+        ahead = true;
+        queue = await loadTodayQueue(ctx.db, ctx.settings, now, { ...queueOptions, aheadLimit: STUDY_MORE_AHEAD });
+      }
+      const session = startSession(queue.cards.map((c) => c.id), now, queue.later);
+      const currentId = currentCardId(session, now, learnAheadMs(ctx));
       set({
-        status: currentId ? 'active' : 'empty',
+        // With only learning cards due later today, the session waits for them (see refresh).
+        status: currentId ? 'active' : session.waiting.length ? 'finished' : 'empty',
         session,
-        cards: new Map(queue.cards.map((c) => [c.id, c])),
+        cards: new Map([...queue.cards, ...queue.later].map((c) => [c.id, c])),
         currentId,
         dayEnd: queue.dayEnd,
         shownAt: now,
+        ahead,
         message: queue.skipped.length
           ? `${queue.skipped.length} damaged card record${queue.skipped.length === 1 ? ' was' : 's were'} skipped (${queue.skipped.slice(0, 3).join(', ')}).`
           : null,
@@ -92,7 +127,8 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
   },
 
   reveal() {
-    if (get().status === 'active') set({ revealed: true });
+    const { status, revealed, clock } = get();
+    if (status === 'active' && !revealed) set({ revealed: true, previewAt: clock() });
   },
 
   toggleTick(index) {
@@ -107,22 +143,29 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
   },
 
   async grade(ctx, rating) {
-    const { session, currentId, revealed, busy, shownAt, dayEnd } = get();
+    const { session, currentId, revealed, busy, shownAt, dayEnd, previewAt } = get();
+    // A key pressed while a grade is in flight is ignored (busy), never applied twice.
     if (!session || !currentId || !revealed || busy) return;
-    set({ busy: true, message: null });
     const now = ctx.now();
+    if (studyDay(now, ctx.settings.dayStartHour).start !== studyDay(previewAt, ctx.settings.dayStartHour).start) {
+      // The buttons were computed on another study day: show the intervals for today first.
+      set({ previewAt: now, message: 'A new study day began while this answer was open, so the intervals on the grade buttons were updated. Grade again.' });
+      return;
+    }
+    set({ busy: true, message: null });
     try {
-      // Awaited: the grade is committed before the next card is shown.
+      // Awaited: the grade is committed before the next card is shown. Scheduled at the
+      // instant the buttons were computed, so it sets the interval the button showed.
       const { review, card } = await gradeCard(ctx.db, {
         cardId: currentId,
         rating,
-        now,
+        now: previewAt,
         durationMs: Math.min(now - shownAt, 10 * 60_000),
         settings: ctx.settings,
       });
       const next = applyGrade(session, currentId, rating, review.id, card, now - shownAt, dayEnd);
       const cards = new Map(get().cards).set(card.id, card);
-      const nextId = currentCardId(next, now);
+      const nextId = currentCardId(next, now, learnAheadMs(ctx));
       set({
         session: next,
         cards,
@@ -147,6 +190,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     set({ busy: true, message: null });
     try {
       const card = await undoReview(ctx.db, result.undone.reviewId);
+      const now = ctx.now();
       set({
         session: result.session,
         cards: new Map(get().cards).set(card.id, card),
@@ -154,7 +198,8 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
         status: 'active',
         revealed: true,
         ticked: new Set(),
-        shownAt: ctx.now() - result.undone.durationMs,
+        shownAt: now - result.undone.durationMs,
+        previewAt: now,
         busy: false,
       });
     } catch (error) {
@@ -166,8 +211,12 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     const { session, status, currentId } = get();
     if (!session || status !== 'finished' || currentId) return;
     const now = ctx.now();
-    const nextId = currentCardId(session, now);
+    const nextId = currentCardId(session, now, learnAheadMs(ctx));
     if (nextId) set({ currentId: nextId, status: 'active', shownAt: now });
+  },
+
+  repreview(now) {
+    if (get().revealed && !get().busy) set({ previewAt: now });
   },
 
   reset() {

@@ -10,6 +10,7 @@ interface Draft {
   retentionPercent: string;
   newPerDay: string;
   reviewsPerDay: string;
+  learnAheadMinutes: string;
   dayStartHour: string;
   learningSteps: string;
   relearningSteps: string;
@@ -23,6 +24,7 @@ function toDraft(s: Settings): Draft {
     retentionPercent: String(Math.round(s.desiredRetention * 100)),
     newPerDay: String(s.newPerDay),
     reviewsPerDay: String(s.reviewsPerDay),
+    learnAheadMinutes: String(s.learnAheadMinutes),
     dayStartHour: String(s.dayStartHour),
     learningSteps: s.learningSteps.join(' '),
     relearningSteps: s.relearningSteps.join(' '),
@@ -63,6 +65,7 @@ export default function SettingsScreen() {
       desiredRetention: numberOrNaN(draft.retentionPercent) / 100,
       newPerDay: numberOrNaN(draft.newPerDay),
       reviewsPerDay: numberOrNaN(draft.reviewsPerDay),
+      learnAheadMinutes: numberOrNaN(draft.learnAheadMinutes),
       dayStartHour: numberOrNaN(draft.dayStartHour),
       learningSteps: steps(draft.learningSteps),
       relearningSteps: steps(draft.relearningSteps),
@@ -111,6 +114,11 @@ export default function SettingsScreen() {
             <span>Relearning steps</span>
             <input type="text" {...field('relearningSteps')} aria-describedby="steps-help" />
             <small id="steps-help">Space-separated, e.g. “1m 10m”: a new or forgotten card returns after each step before graduating.</small>
+          </label>
+          <label>
+            <span>Learn ahead limit (minutes)</span>
+            <input type="number" inputMode="numeric" min={0} max={720} {...field('learnAheadMinutes')} />
+            <small>When nothing else is left, a learning card due within this time is shown early instead of ending the session.</small>
           </label>
           <label>
             <span>Maximum interval (days)</span>

@@ -17,7 +17,7 @@ export function gradedCard(cardId: string, ratings: Rating[], start: number, idP
   let at = start;
   const reviews: BackupReview[] = ratings.map((rating, i) => {
     const review: BackupReview = { id: `${idPrefix}-r${i}`, cardId, rating, reviewedAt: at, durationMs: 4000 + i, before: memory, config: CONFIG };
-    memory = grade(memory, rating, at, scheduleConfigFrom(DEFAULT_SETTINGS, at));
+    memory = grade(cardId, memory, rating, at, scheduleConfigFrom(DEFAULT_SETTINGS, at));
     at = Math.max(at + MIN, memory.due);
     return review;
   });

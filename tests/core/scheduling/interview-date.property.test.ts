@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../src/core/settings.ts';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const START = new Date(2025, 0, 1, 9).getTime();
+const ID = 'py-generators#answer';
 
 const rating = fc.constantFrom<Rating>(1, 2, 3, 4);
 
@@ -19,7 +20,7 @@ const memoryArb = fc
     let time = START;
     for (const step of steps) {
       time += step.gapMinutes * MINUTE;
-      memory = grade(memory, step.rating, time, config);
+      memory = grade(ID, memory, step.rating, time, config);
     }
     return { memory, lastTime: time };
   });
@@ -53,11 +54,12 @@ function uncapped(settings: Settings): ScheduleConfig {
     relearningSteps: settings.relearningSteps,
     dueCap: null,
     parameters: null,
+    seed: 'card',
   };
 }
 
 function gradeWithDate(memory: MemoryState, r: Rating, now: number, settings: Settings): MemoryState {
-  return grade(memory, r, now, scheduleConfigFrom(settings, now));
+  return grade(ID, memory, r, now, scheduleConfigFrom(settings, now));
 }
 
 describe('scheduling with an interview date (property)', () => {
@@ -79,7 +81,7 @@ describe('scheduling with an interview date (property)', () => {
     fc.assert(
       fc.property(scenarioArb, ({ memory, now, rating: r, settings }) => {
         const capped = gradeWithDate(memory, r, now, settings);
-        const free = grade(memory, r, now, uncapped(settings));
+        const free = grade(ID, memory, r, now, uncapped(settings));
         expect(capped.due).toBeLessThanOrEqual(free.due);
         // Only the due time (and its day count) may change, never the memory itself.
         expect({ ...capped, due: 0, scheduledDays: 0 }).toEqual({ ...free, due: 0, scheduledDays: 0 });
@@ -91,7 +93,7 @@ describe('scheduling with an interview date (property)', () => {
   it('changes nothing when no interview date is set, or when it has passed', () => {
     fc.assert(
       fc.property(scenarioArb, ({ memory, now, rating: r, settings }) => {
-        const free = grade(memory, r, now, uncapped(settings));
+        const free = grade(ID, memory, r, now, uncapped(settings));
         expect(gradeWithDate(memory, r, now, { ...settings, interviewDate: null })).toEqual(free);
         const past = localDateKey(now - 2 * DAY);
         expect(gradeWithDate(memory, r, now, { ...settings, interviewDate: past })).toEqual(free);
@@ -111,7 +113,7 @@ describe('scheduling with an interview date across a daylight-saving change', ()
     const dayBeforeStart = dateKeyToDayStart('2026-03-07', 4);
     const now = new Date(2026, 2, 7, 3, 30).getTime();
     expect(now).toBeLessThan(dayBeforeStart); // the day before the interview is still ahead
-    const learnt = grade(newMemory(now - 30 * DAY), 4, now - 30 * DAY, uncapped(settings));
+    const learnt = grade(ID, newMemory(now - 30 * DAY), 4, now - 30 * DAY, uncapped(settings));
     expect(gradeWithDate(learnt, 4, now, settings).due).toBeLessThan(interviewStart);
   });
 });

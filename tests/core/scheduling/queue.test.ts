@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildQueue, interleave, type QueueCard } from '../../../src/core/scheduling/queue.ts';
 import { newMemory } from '../../../src/core/scheduling/fsrs.ts';
-import { applyGrade, currentCardId, startSession, summarise, undoLast, LEARN_AHEAD_MS } from '../../../src/core/scheduling/session.ts';
+import { applyGrade, currentCardId, startSession, summarise, undoLast, LEARN_AHEAD_MINUTES } from '../../../src/core/scheduling/session.ts';
 
 const NOW = Date.UTC(2026, 4, 10, 12);
 const DAY = 86_400_000;
+const LEARN_AHEAD = LEARN_AHEAD_MINUTES * 60_000;
 
 function card(id: string, patch: Partial<QueueCard> = {}): QueueCard {
   return { ...newMemory(NOW), id, questionId: id.split('#')[0]!, ...patch };
@@ -60,14 +61,14 @@ describe('today’s queue', () => {
 describe('a review session', () => {
   it('brings a card graded into a learning step back in the same session once it is due', () => {
     let session = startSession(['a', 'b'], NOW);
-    expect(currentCardId(session, NOW)).toBe('a');
+    expect(currentCardId(session, NOW, LEARN_AHEAD)).toBe('a');
     session = applyGrade(session, 'a', 1, 'rev-1', { ...newMemory(NOW), state: 1, due: NOW + 60_000 }, 4000, NOW + DAY);
-    expect(currentCardId(session, NOW + 1000)).toBe('b');
+    expect(currentCardId(session, NOW + 1000, LEARN_AHEAD)).toBe('b');
     session = applyGrade(session, 'b', 3, 'rev-2', { ...newMemory(NOW), state: 2, due: NOW + 3 * DAY }, 6000, NOW + DAY);
     // Nothing else left: the learning card is shown within the learn-ahead window.
-    expect(currentCardId(session, NOW + 2000)).toBe('a');
-    expect(currentCardId({ ...session, waiting: [{ id: 'a', due: NOW + LEARN_AHEAD_MS + 10_000 }] }, NOW)).toBeNull();
-    expect(summarise(session)).toEqual({ reviewed: 2, timeSpentMs: 10_000, againShare: 0.5 });
+    expect(currentCardId(session, NOW + 2000, LEARN_AHEAD)).toBe('a');
+    expect(currentCardId({ ...session, waiting: [{ id: 'a', due: NOW + LEARN_AHEAD + 10_000 }] }, NOW, LEARN_AHEAD)).toBeNull();
+    expect(summarise(session)).toEqual({ cards: 2, reviews: 2, timeSpentMs: 10_000, againShare: 0.5 });
   });
 
   it('undo puts the last card back exactly where it was', () => {
