@@ -10,6 +10,7 @@ import {
   scheduleConfigFrom,
   encodeConfig,
   decodeConfig,
+  DEFAULT_PARAMETERS,
   type Rating,
 } from '../../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.ts';
@@ -136,6 +137,31 @@ describe('scheduling wraps FSRS faithfully', () => {
     for (const bad of ['', '0.9|365', 'x|365|1m|10m|', '0.9|0|1m|10m|', '0.9|365|1q|10m|', '0.9|365|1m|10m|abc', '0.9|365|1m|10m|5~9']) {
       expect(decodeConfig(bad), bad).toBeNull();
     }
+  });
+
+  it('keeps both the seed mark and personal weights in a schedule, and replays grades made with them exactly', () => {
+    const weights = [...DEFAULT_PARAMETERS];
+    weights[2] = 1.5; // initial stability after a first Good
+    const personal = scheduleConfigFrom({ ...DEFAULT_SETTINGS, fsrsParameters: weights }, T0);
+    const text = encodeConfig(personal);
+    expect(text.split('|').slice(5, 6)).toEqual(['s1']);
+    expect(decodeConfig(text)).toEqual(personal);
+    // A weight list without the seed mark (a hand-edited row) still decodes, as time-seeded.
+    expect(decodeConfig(text.replace('|s1|', '|'))?.seed).toBe('time');
+    for (const bad of [`${text}|s1`, text.replace('|s1|', '|s1|s1|'), `${text.split('|').slice(0, 6).join('|')}|1,2,3`]) {
+      expect(decodeConfig(bad), bad).toBeNull();
+    }
+    const first = grade(ID, newMemory(T0), 3, T0, personal);
+    const second = grade(ID, first, 3, T0 + 600_000, personal);
+    const third = grade(ID, second, 3, T0 + 2 * DAY, personal);
+    const steps = [
+      { rating: 3 as Rating, reviewedAt: T0, config: text },
+      { rating: 3 as Rating, reviewedAt: T0 + 600_000, config: text },
+      { rating: 3 as Rating, reviewedAt: T0 + 2 * DAY, config: text },
+    ];
+    expect(replay(ID, newMemory(T0), steps)).toEqual(third);
+    // Personal weights change the schedule: a different first-Good stability than the defaults.
+    expect(first.stability).not.toBe(grade(ID, newMemory(T0), 3, T0, config).stability);
   });
 
   it('formats intervals the way the grade buttons show them', () => {
