@@ -30,6 +30,13 @@ export function UpdatePrompt() {
     if (needRefresh && leftReview && reviewStatus !== 'active') void updateServiceWorker(true);
   }, [location.pathname]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // "Ready offline" is news, not a task: it leaves by itself.
+  useEffect(() => {
+    if (!offlineReady) return;
+    const timer = setTimeout(() => setOfflineReady(false), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [offlineReady, setOfflineReady]);
+
   const reviewing = reviewStatus === 'active';
   return (
     <div className="notices" aria-live="polite">
@@ -51,6 +58,9 @@ export function UpdatePrompt() {
     </div>
   );
 }
+
+/** How long an informational notice stays up. */
+export const NOTICE_MS = 6_000;
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
 import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
+import { buryCard, setCardSuspended } from '../../db/card-actions.ts';
+import { setAsideCard } from '../../core/scheduling/set-aside.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Rating } from '../../core/scheduling/fsrs.ts';
 import type { QueueCard } from '../../core/scheduling/queue.ts';
@@ -32,12 +34,16 @@ interface ReviewState {
   typedAnswer: string;
   busy: boolean;
   message: string | null;
+  /** A quiet confirmation of the last bury or suspend (not an error). */
+  notice: string | null;
   start(ctx: Context, options?: QueueOptions): Promise<void>;
   reveal(): void;
   toggleTick(index: number): void;
   setTypedAnswer(text: string): void;
   grade(ctx: Context, rating: Rating): Promise<void>;
   undo(ctx: Context): Promise<void>;
+  /** Buries the card on screen until the next study day, or suspends it; the session moves on. */
+  setAside(ctx: Context, how: 'bury' | 'suspend'): Promise<void>;
   /** Re-checks for learning cards that became due while the learner waited. */
   refresh(ctx: Context): void;
   reset(): void;
@@ -55,6 +61,7 @@ const initial = {
   typedAnswer: '',
   busy: false,
   message: null,
+  notice: null,
 };
 
 function describe(error: unknown): string {
@@ -109,7 +116,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
   async grade(ctx, rating) {
     const { session, currentId, revealed, busy, shownAt, dayEnd } = get();
     if (!session || !currentId || !revealed || busy) return;
-    set({ busy: true, message: null });
+    set({ busy: true, message: null, notice: null });
     const now = ctx.now();
     try {
       // Awaited: the grade is committed before the next card is shown.
@@ -159,6 +166,32 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
       });
     } catch (error) {
       set({ busy: false, message: (error as Error).message });
+    }
+  },
+
+  async setAside(ctx, how) {
+    const { session, currentId, busy, dayEnd } = get();
+    if (!session || !currentId || busy) return;
+    set({ busy: true, message: null });
+    try {
+      if (how === 'bury') await buryCard(ctx.db, currentId, dayEnd);
+      else await setCardSuspended(ctx.db, currentId, true);
+      const now = ctx.now();
+      const next = setAsideCard(session, currentId);
+      const nextId = currentCardId(next, now);
+      set({
+        session: next,
+        currentId: nextId,
+        status: nextId ? 'active' : 'finished',
+        revealed: false,
+        ticked: new Set(),
+        typedAnswer: '',
+        shownAt: now,
+        busy: false,
+        notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
+      });
+    } catch (error) {
+      set({ busy: false, message: `That card could not be set aside: ${(error as Error).message}` });
     }
   },
 
