@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useLocation } from 'react-router';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useReviewStore } from '../features/review/review-store.ts';
+import { NOTICE_MS } from './notices.ts';
 
 /**
  * Service-worker life cycle for the learner: a one-time "ready offline" note, a quiet
@@ -58,9 +59,6 @@ export function UpdatePrompt() {
     </div>
   );
 }
-
-/** How long an informational notice stays up. */
-export const NOTICE_MS = 6_000;
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
