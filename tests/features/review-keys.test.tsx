@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { updateSettings, loadSettings } from '../../src/db/settings-repo.ts';
-import { loadTodayQueue } from '../../src/db/cards-repo.ts';
+import { gradeCard, loadTodayQueue } from '../../src/db/cards-repo.ts';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 let db: RehearseDb;
@@ -151,5 +151,22 @@ describe('card actions during a review', () => {
     const later = (await loadTodayQueue(db, { ...(await loadSettings(db)).settings, newPerDay: 500 }, clock + 30 * 86_400_000)).cards.map((c) => c.id);
     expect(later).not.toContain(firstId);
     expect(later).toContain(secondId);
+  });
+});
+
+describe('Study it now from the Library', () => {
+  it('does not warn about early reviews on a question never studied, but does on one not yet due', async () => {
+    const view = render(<App db={db} now={() => clock} initialPath="/review?question=py-context-managers&ahead=1" />);
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    expect(screen.queryByText(/Practising ahead/)).toBeNull();
+    view.unmount();
+
+    const settings = (await loadSettings(db)).settings;
+    for (const cardId of ['py-context-managers#answer', 'py-context-managers#mistakes']) {
+      await gradeCard(db, { cardId, rating: 4, now: clock - 86_400_000, durationMs: 5_000, settings });
+    }
+    render(<App db={db} now={() => clock} initialPath="/review?question=py-context-managers&ahead=1" />);
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    expect(screen.getByText(/Practising ahead reviews cards before they are due/)).toBeInTheDocument();
   });
 });

@@ -137,12 +137,12 @@ export default function LibraryScreen() {
       </div>
       <div className="filters">
         <label className="search">
-          <span>Search questions</span>
+          <span>Search questions <kbd className="key-only" aria-hidden="true">/</kbd></span>
           <input
             ref={searchRef}
             type="search"
             value={query}
-            placeholder="decorators, leakage, RAG…  (press / to focus)"
+            placeholder="decorators, leakage, RAG…"
             onChange={(e) => {
               setQuery(e.target.value);
               setParam('q', e.target.value);
