@@ -127,4 +127,34 @@ describe('review layout and keyboard in Chromium', () => {
       await context.close();
     });
   }
+
+  it('shows a disclosure arrow that turns when a section opens, and wraps code on a phone column', async () => {
+    const context = await served.browser().newContext({ serviceWorkers: 'block', viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await page.goto(`${served.url()}/review?question=py-context-managers&ahead=1`);
+    await page.getByRole('button', { name: 'Show answer' }).click();
+    await page.getByRole('group', { name: 'Grade your recall' }).waitFor();
+    const summary = page.locator('summary', { hasText: 'Deep explanation' });
+    const arrow = () => summary.evaluate((el) => {
+      const style = getComputedStyle(el, '::before');
+      return { content: style.content, transform: style.transform };
+    });
+    const closed = await arrow();
+    expect(closed.content).toContain('▸');
+    await summary.press('Enter');
+    await page.waitForFunction(() => !!document.querySelector('details[open]'));
+    expect((await arrow()).transform).not.toBe(closed.transform);
+    // Open every section: no code block may hide its ends off the column.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    const blocks = await page.locator('pre.code').evaluateAll((pres) =>
+      pres.map((pre) => ({ scroll: pre.scrollWidth, client: pre.clientWidth, width: pre.getBoundingClientRect().width })),
+    );
+    expect(blocks.length).toBeGreaterThan(2);
+    for (const block of blocks) {
+      expect(block.width).toBeLessThanOrEqual(375);
+      expect(block.scroll).toBeLessThanOrEqual(block.client);
+    }
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/review-code-375.png`, fullPage: true });
+    await context.close();
+  });
 });
