@@ -246,6 +246,8 @@ function CardFace(props: {
   useLayoutEffect(() => {
     if (performance.getEntriesByName('rehearse:grade').length) {
       requestAnimationFrame(() => {
+        // Another card may have painted (and cleared the mark) before this frame: measure only once.
+        if (!performance.getEntriesByName('rehearse:grade').length) return;
         performance.mark('rehearse:next-card-painted');
         performance.measure('rehearse:grade-to-next-card', 'rehearse:grade', 'rehearse:next-card-painted');
         performance.clearMarks('rehearse:grade');
