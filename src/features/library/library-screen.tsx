@@ -137,9 +137,10 @@ export default function LibraryScreen() {
       </div>
       <div className="filters">
         <label className="search">
-          <span>Search questions <kbd className="key-only" aria-hidden="true">/</kbd></span>
+          <span id="library-search-label">Search questions</span> <kbd className="key-only" aria-hidden="true">/</kbd>
           <input
             ref={searchRef}
+            aria-labelledby="library-search-label"
             type="search"
             value={query}
             placeholder="decorators, leakage, RAG…"
