@@ -137,7 +137,7 @@ export default function LibraryScreen() {
       </div>
       <div className="filters">
         <label className="search">
-          <span id="library-search-label">Search questions</span> <kbd className="key-only" aria-hidden="true">/</kbd>
+          <span><span id="library-search-label">Search questions</span> <kbd className="key-only" aria-hidden="true">/</kbd></span>
           <input
             ref={searchRef}
             aria-labelledby="library-search-label"
