@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type MouseEvent } from 'react';
 import { BrowserRouter, MemoryRouter, NavLink, Route, Routes } from 'react-router';
 import type { RehearseDb } from '../db/database.ts';
 import { loadBank, type Bank } from '../db/bank.ts';
@@ -6,6 +6,12 @@ import { syncBankCards } from '../db/cards-repo.ts';
 import { ServicesProvider, useSettings, type Services } from '../ui/app-context.tsx';
 import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
+import { confirmLeave } from '../ui/leave-guard.ts';
+
+/** Unsaved edits (Settings) are not lost to a tap on the navigation without a question. */
+function guardLeave(event: MouseEvent<HTMLAnchorElement>) {
+  if (!confirmLeave()) event.preventDefault();
+}
 
 const ReviewScreen = lazy(() => import('../features/review/review-screen.tsx'));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen.tsx'));
@@ -57,10 +63,10 @@ export function App({ db, now, initialPath }: AppProps) {
       <header className="app-header">
         <span className="brand" aria-hidden="true">Rehearse</span>
         <nav aria-label="Main">
-          <NavLink to="/" end>Today</NavLink>
-          <NavLink to="/library">Library</NavLink>
-          <NavLink to="/progress">Progress</NavLink>
-          <NavLink to="/settings">Settings</NavLink>
+          <NavLink to="/" end onClick={guardLeave}>Today</NavLink>
+          <NavLink to="/library" onClick={guardLeave}>Library</NavLink>
+          <NavLink to="/progress" onClick={guardLeave}>Progress</NavLink>
+          <NavLink to="/settings" onClick={guardLeave}>Settings</NavLink>
         </nav>
       </header>
       <main id="main" tabIndex={-1}>

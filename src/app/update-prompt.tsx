@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useLocation } from 'react-router';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useReviewStore } from '../features/review/review-store.ts';
+import { NOTICE_MS } from './notices.ts';
 
 /**
  * Service-worker life cycle for the learner: a one-time "ready offline" note, a quiet
@@ -29,6 +30,13 @@ export function UpdatePrompt() {
     setPreviousPath(location.pathname);
     if (needRefresh && leftReview && reviewStatus !== 'active') void updateServiceWorker(true);
   }, [location.pathname]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // "Ready offline" is news, not a task: it leaves by itself.
+  useEffect(() => {
+    if (!offlineReady) return;
+    const timer = setTimeout(() => setOfflineReady(false), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [offlineReady, setOfflineReady]);
 
   const reviewing = reviewStatus === 'active';
   return (

@@ -16,6 +16,7 @@ import { studyDay } from '../core/scheduling/day.ts';
 import type { Settings } from '../core/settings.ts';
 import { BUCKET, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { getMeta, setMeta } from './settings-repo.ts';
+import { isBuried } from './card-actions.ts';
 
 export const OWN_PREFIX = 'own-';
 
@@ -109,7 +110,7 @@ export async function loadTodayQueue(
     const skipped: string[] = [];
     const sound = (rows: unknown[]) =>
       rows.filter((row): row is CardRow => {
-        if (isSoundCardRow(row)) return !filter || filter(row);
+        if (isSoundCardRow(row)) return !isBuried(row, now) && (!filter || filter(row));
         skipped.push(String((row as { id?: unknown })?.id ?? 'unknown'));
         return false;
       });

@@ -39,6 +39,8 @@ export interface CardRow extends MemoryState {
   /** Its question left the bank; kept so the history returns with it. */
   hidden: boolean;
   bucket: Bucket;
+  /** Buried during a review: left out of every queue until this time (the next study day). */
+  buriedUntil?: number;
 }
 
 export interface ReviewRow {

@@ -140,3 +140,11 @@ export async function loadOwnSummaries(db: RehearseDb): Promise<OwnSummaryTable 
 export async function loadOwnSummaryVersion(db: RehearseDb): Promise<number> {
   return ((await db.ownSummaries.get('version')) as OwnSummaryVersion | undefined)?.version ?? 0;
 }
+
+export async function isFlagged(db: RehearseDb, questionId: string): Promise<boolean> {
+  return !!(await db.flags.get(questionId));
+}
+
+export async function readNote(db: RehearseDb, questionId: string): Promise<string> {
+  return (await db.notes.get(questionId))?.text ?? '';
+}

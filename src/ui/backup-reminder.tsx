@@ -16,7 +16,8 @@ export function formatBackupDate(time: number): string {
 export function BackupReminder() {
   const { db, now } = useServices();
   const status = useLiveQuery(() => loadBackupReminderStatus(db), [db]);
-  if (!status) return null;
+  // A learner who has not graded anything has nothing to lose yet: no backup line at all.
+  if (!status || status.lastReviewAt === null) return null;
   const nudge = backupNudge(status, now());
   return (
     <div className="backup-reminder">

@@ -36,6 +36,13 @@ describe('accessibility (axe-core) on every screen', () => {
       await page.getByRole('button', { name: 'Show answer' }).click();
       await page.getByRole('group', { name: 'Grade your recall' }).waitFor();
       await check('Review (answer)');
+      // The shortcut list and the note box drawn over the answer side.
+      await page.getByRole('group', { name: 'Model answer' }).focus();
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      await page.getByRole('button', { name: /^Note/ }).click();
+      await page.getByRole('textbox', { name: 'Your note on this question' }).waitFor();
+      await check('Review (shortcuts and note)');
       await page.goto(`${served.url()}/library`);
       await page.locator('.results li').first().waitFor();
       await check('Library');
@@ -49,7 +56,7 @@ describe('accessibility (axe-core) on every screen', () => {
       await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
       await check('Settings');
       expect(report).toEqual({
-        Today: [], 'Review (question)': [], 'Review (answer)': [], Library: [], Question: [], Progress: [], Settings: [],
+        Today: [], 'Review (question)': [], 'Review (answer)': [], 'Review (shortcuts and note)': [], Library: [], Question: [], Progress: [], Settings: [],
       });
       await context.close();
     });

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { BackupReminder, formatBackupDate } from '../../src/ui/backup-reminder.tsx';
 import { ServicesProvider } from '../../src/ui/app-context.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
-import { exportBackup } from '../../src/db/backup-repo.ts';
+import { exportBackup, loadBackupReminderStatus } from '../../src/db/backup-repo.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { makeQuestion } from '../fixtures.ts';
 import { T0, DAY } from '../core/backup/backup-fixtures.ts';
@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 
 function show(now: number) {
-  render(
+  return render(
     <MemoryRouter>
       <ServicesProvider services={{ db, bank, now: () => now }}>
         <BackupReminder />
@@ -33,8 +33,19 @@ function show(now: number) {
 const review = (at: number) => gradeCard(db, { cardId: 'py-a#answer', rating: 3, now: at, durationMs: 1000, settings: DEFAULT_SETTINGS });
 
 describe('the backup reminder on Today', () => {
-  it('says there is no backup yet, without nagging someone who has not started', async () => {
-    show(T0 + 30 * DAY);
+  it('says nothing about backups to someone who has not graded a card yet', async () => {
+    const { container } = show(T0 + 30 * DAY);
+    // The same read, queued after the component's: once it answers, the component's has too.
+    await act(async () => {
+      await loadBackupReminderStatus(db);
+    });
+    expect(container.textContent).toBe('');
+    expect(screen.queryByText(/backup/i)).toBeNull();
+  });
+
+  it('says there is no backup yet once reviews exist', async () => {
+    await review(T0);
+    show(T0 + 2 * DAY);
     expect(await screen.findByText('No backup yet')).toBeInTheDocument();
     expect(screen.queryByRole('status')).toBeNull();
   });

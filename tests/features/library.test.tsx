@@ -35,6 +35,15 @@ const resultLinks = () => screen.queryAllByRole('link').filter((a) => a.classNam
 const resultTitles = () => within(screen.getByRole('list', { name: '' })).queryAllByRole('link').map((a) => a.textContent);
 
 describe('the Library', () => {
+  it('names no key in the search box placeholder (a touch screen has none); the / hint is marked keyboard-only', async () => {
+    await open('/library');
+    const box = screen.getByRole('searchbox', { name: 'Search questions' });
+    expect(box.getAttribute('placeholder')).not.toMatch(/press|\//i);
+    const hint = box.closest('label')!.querySelector('kbd')!;
+    expect(hint).toHaveTextContent('/');
+    expect(hint).toHaveClass('key-only');
+  });
+
   it('combines search with technology, level and difficulty filters', async () => {
     const user = await open('/library');
     await screen.findByText(/\d+ questions/);

@@ -193,3 +193,26 @@ describe('the Progress screen', () => {
     expect(screen.getByText('Grades over the last 365 days').closest('table')).toHaveTextContent(`Good${3 * strong.length + 2}`);
   });
 });
+
+describe('Progress before any review', () => {
+  it('shows one empty state that says what will appear, and no tables', async () => {
+    db = openDatabase(`progress-empty-${++n}`);
+    render(<App db={db} now={() => T0} initialPath="/progress" />);
+    expect(await screen.findByText(/Nothing to show yet/, undefined, { timeout: 10_000 })).toBeInTheDocument();
+    expect(screen.getByText(/how ready you are for an interview date/)).toBeInTheDocument();
+    expect(screen.queryAllByRole('table')).toHaveLength(0);
+    expect(screen.queryByText('0%')).toBeNull();
+  });
+});
+
+describe('the study calendar', () => {
+  it('labels months so that none reads as a date: the year shows where it starts or changes', async () => {
+    const { view } = await openProgress();
+    await waitFor(() => expect(view.container.querySelector('svg.heatmap')).not.toBeNull(), { timeout: 10_000 });
+    const labels = [...view.container.querySelectorAll('svg.heatmap text')].map((t) => t.textContent ?? '').filter((t) => /[A-Z]/.test(t));
+    expect(labels[0]).toBe('May 2025');
+    expect(labels).toContain('Jan 2026');
+    expect(labels).toContain('Dec');
+    expect(labels.every((l) => !/^[A-Z][a-z]{2} \d{1,2}$/.test(l))).toBe(true);
+  });
+});

@@ -42,20 +42,30 @@ describe('the review screen', () => {
     expect(log[0]).toMatchObject({ rating: 3, reviewedAt: T0 });
   });
 
-  it('suggests a grade from the ticked key points, which the learner can override', async () => {
+  it('suggests nothing before a tick, then a grade with its reason, which the learner can override', async () => {
     const user = await openReview();
     await user.click(screen.getByRole('button', { name: 'Show answer' }));
     const checklist = screen.getByRole('group', { name: /Key points/ });
     const boxes = within(checklist).getAllByRole('checkbox');
-    expect(screen.getByRole('button', { name: /^Again · .*\(suggested\)$/ })).toBeInTheDocument();
-    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(/Again/);
+    // An untouched checklist says nothing about recall: no button is pre-marked.
+    expect(screen.queryByRole('button', { name: /\(suggested\)$/ })).toBeNull();
+    expect(screen.queryByText(/Suggested grade:/)).toBeNull();
     await user.click(boxes[0]!);
-    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(/Hard/);
+    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(new RegExp(`Hard \\(1 of ${boxes.length} key points\\)`));
+    expect(screen.getByRole('button', { name: /^Hard · .*\(suggested\)$/ })).toBeInTheDocument();
     for (const box of boxes.slice(1)) await user.click(box);
-    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(/Good/);
+    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(new RegExp(`Good \\(${boxes.length} of ${boxes.length} key points\\)`));
     expect(screen.getByRole('button', { name: /^Good · .*\(suggested\)$/ })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: /^Easy/ }));
     await waitFor(async () => expect((await db.reviews.toArray())[0]?.rating).toBe(4));
+  });
+
+  it('suggests Again once a typed answer is revealed with nothing ticked', async () => {
+    await updateSettings(db, { typeAnswerFirst: true });
+    const user = await openReview();
+    await user.type(screen.getByRole('textbox', { name: 'Your answer' }), 'no idea');
+    await user.click(screen.getByRole('button', { name: 'Show answer' }));
+    expect(screen.getByText(/Suggested grade:/).textContent).toMatch(/Again \(0 of \d key points\)/);
   });
 
   it('undoes the last grade with U, restoring the card and the log', async () => {

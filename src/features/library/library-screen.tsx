@@ -137,12 +137,13 @@ export default function LibraryScreen() {
       </div>
       <div className="filters">
         <label className="search">
-          <span>Search questions</span>
+          <span><span id="library-search-label">Search questions</span> <kbd className="key-only" aria-hidden="true">/</kbd></span>
           <input
             ref={searchRef}
+            aria-labelledby="library-search-label"
             type="search"
             value={query}
-            placeholder="decorators, leakage, RAG…  (press / to focus)"
+            placeholder="decorators, leakage, RAG…"
             onChange={(e) => {
               setQuery(e.target.value);
               setParam('q', e.target.value);

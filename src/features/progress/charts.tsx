@@ -127,7 +127,8 @@ export function CalendarHeatmap(props: { days: readonly { key: string; count: nu
         {months.map((row, r) => (
           <g key={`${row.year}-${row.month}`}>
             <text x={0} y={top + r * (cell + gap) + cell - 1} className="chart-label small">
-              {MONTHS[row.month - 1]} {String(row.year).slice(2)}
+              {/* The year only where it changes: "Dec 25" read as the 25th of December. */}
+              {MONTHS[row.month - 1]}{r === 0 || row.month === 1 ? ` ${row.year}` : ''}
             </text>
             {row.days.map((d) => (
               <rect

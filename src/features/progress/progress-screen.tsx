@@ -51,6 +51,7 @@ export default function ProgressScreen() {
   if (!data || !mastery || !forecast || !status) return <p role="status">Computing your progress…</p>;
 
   const { now } = mastery;
+  if (now.overall.coverage === 0) return <NothingYet />;
   const technologies = [...now.technologies].sort((a, b) => technologyOrder(a.key, b.key));
   const levels = [...now.levels].sort((a, b) => levelOrder(a.key, b.key));
   return (
@@ -265,5 +266,22 @@ function ReviewHistory({ reviews }: { reviews: ReviewStatistics }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** Before the first grade every table would read 0 %: say instead what this page will show. */
+function NothingYet() {
+  return (
+    <section aria-labelledby="progress-heading" className="stack progress">
+      <h1 id="progress-heading">Progress</h1>
+      <div className="done">
+        <p><strong>Nothing to show yet: you have not studied a card.</strong></p>
+        <p>
+          After your first reviews this page shows how much you would recall now per technology, topic and level, how
+          ready you are for an interview date, a calendar of your study days, your true retention, time spent and grades.
+        </p>
+        <p><Link to="/">Start with today’s cards</Link></p>
+      </div>
+    </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
@@ -24,6 +24,8 @@ import {
 import { nextWaitingDue, sessionProgress, summarise } from '../../core/scheduling/session.ts';
 import { STUDY_MORE_AHEAD, STUDY_MORE_NEW, useReviewStore } from './review-store.ts';
 import { suggestGrade } from './suggest-grade.ts';
+import { SHORTCUTS, reviewKeyAction } from './review-keys.ts';
+import { isFlagged, readNote, saveNote, setFlagged } from '../../db/library-repo.ts';
 
 /** Practice-ahead sessions review at most this many not-yet-due cards. */
 const AHEAD_LIMIT = 50;
@@ -87,33 +89,63 @@ export default function ReviewScreen() {
   const question = loadedQuestion ?? undefined;
   const sessionLabel = focused ? describeSelection(selection, (t) => TECHNOLOGY_LABELS[t]) : null;
 
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [noteOpen, setNoteOpen] = useState(false);
+  const flagged = useLiveQuery(async () => (parsed ? isFlagged(db, parsed.questionId) : false), [db, parsed?.questionId]);
+  useEffect(() => setNoteOpen(false), [store.currentId]);
+  const toggleFlag = useCallback(() => {
+    if (parsed) void setFlagged(db, parsed.questionId, !flagged, now());
+  }, [db, now, parsed?.questionId, flagged]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const onKey = useCallback(
     (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.isContentEditable);
       const state = useReviewStore.getState();
-      if ((event.key === 'z' || event.key === 'Z') && (event.ctrlKey || event.metaKey) && !typing) {
-        event.preventDefault();
-        void state.undo(ctx);
+      if (event.key === 'Escape' && helpOpen) {
+        setHelpOpen(false);
         return;
       }
-      if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (target && (target.tagName === 'BUTTON' || target.tagName === 'SUMMARY' || target.tagName === 'A') && (event.key === ' ' || event.key === 'Enter')) {
-        return; // the focused control handles its own activation
+      const action = reviewKeyAction(event, state.revealed);
+      if (!action) return;
+      // A held key must not reveal and then grade the same card.
+      if (event.repeat && (action.type === 'reveal' || action.type === 'grade')) {
+        event.preventDefault();
+        return;
       }
-      if (!state.revealed && (event.key === ' ' || event.key === 'Enter')) {
-        event.preventDefault();
-        state.reveal();
-      } else if (state.revealed && ['1', '2', '3', '4'].includes(event.key)) {
-        event.preventDefault();
-        performance.mark('rehearse:grade');
-        void state.grade(ctx, Number(event.key) as Rating);
-      } else if (event.key === 'u' || event.key === 'U') {
-        event.preventDefault();
-        void state.undo(ctx);
+      const cardOnScreen = state.status === 'active' && !!state.currentId;
+      switch (action.type) {
+        case 'help':
+          setHelpOpen((open) => !open);
+          break;
+        case 'undo':
+          void state.undo(ctx);
+          break;
+        case 'reveal':
+          if (!cardOnScreen) return;
+          state.reveal();
+          break;
+        case 'grade':
+          if (!cardOnScreen) return;
+          performance.mark('rehearse:grade');
+          void state.grade(ctx, action.rating);
+          break;
+        case 'flag':
+          if (!cardOnScreen) return;
+          toggleFlag();
+          break;
+        case 'bury':
+        case 'suspend':
+          if (!cardOnScreen) return;
+          void state.setAside(ctx, action.type);
+          break;
+        case 'note':
+          if (!cardOnScreen) return;
+          setNoteOpen(true);
+          // Focus moves to the note once it is drawn (see NoteEditor's autofocus).
+          break;
       }
+      event.preventDefault();
     },
-    [ctx],
+    [ctx, helpOpen, toggleFlag],
   );
 
   useEffect(() => {
@@ -155,6 +187,8 @@ export default function ReviewScreen() {
     );
   }
   const progress = sessionProgress(store.session!);
+  // "Study it now" on a never-studied question is no early review: warn only when this card is not due yet.
+  const earlyNow = (ahead || store.ahead) && current.state !== 0 && current.due > ctx.now();
 
   return (
     <section aria-labelledby="review-heading" className="stack review">
@@ -165,13 +199,15 @@ export default function ReviewScreen() {
           {progress.comingBack > 0 && <> · {progress.comingBack} coming back</>}
         </span>
       </div>
-      {(sessionLabel || ahead || store.ahead) && (
+      {(sessionLabel || earlyNow) && (
         <p className="muted session-label">
           {sessionLabel && <>Focused session: {sessionLabel}. </>}
-          {(ahead || store.ahead) && AHEAD_NOTE}
+          {earlyNow && AHEAD_NOTE}
         </p>
       )}
       {store.message && <p role="alert" className="alert">{store.message}</p>}
+      {store.notice && <p role="status" className="muted">{store.notice}</p>}
+      {helpOpen && <ShortcutList onClose={() => setHelpOpen(false)} />}
       <CardFace
         key={store.currentId}
         question={question}
@@ -184,6 +220,19 @@ export default function ReviewScreen() {
         typeAnswerFirst={settings.typeAnswerFirst}
         busy={store.busy}
         canUndo={!!store.session?.graded.length}
+      />
+      <CardActions
+        key={`actions-${store.currentId}`}
+        questionId={parsed.questionId}
+        flagged={!!flagged}
+        busy={store.busy}
+        noteOpen={noteOpen}
+        onFlag={toggleFlag}
+        onBury={() => void store.setAside(ctx, 'bury')}
+        onSuspend={() => void store.setAside(ctx, 'suspend')}
+        onNote={() => setNoteOpen((open) => !open)}
+        onHelp={() => setHelpOpen((open) => !open)}
+        helpOpen={helpOpen}
       />
     </section>
   );
@@ -207,7 +256,12 @@ function CardFace(props: {
   const { question, kind, memory, settingsNow: ctx, revealed, ticked } = props;
   const store = useReviewStore();
   const checklist = kind === 'answer' ? question.keyPoints : question.commonMistakes;
-  const suggestion = suggestGrade(ticked.size, checklist.length);
+  const suggestion = suggestGrade(
+    ticked.size,
+    checklist.length,
+    props.typedAnswer.trim() !== '',
+    kind === 'answer' ? 'key points' : 'mistakes',
+  );
   const headingRef = useRef<HTMLHeadingElement>(null);
   const answerRef = useRef<HTMLDivElement>(null);
 
@@ -271,11 +325,11 @@ function CardFace(props: {
       )}
 
       {!revealed ? (
-        <div className="actions sticky-actions">
+        <div className="actions thumb-bar">
           <button type="button" className="primary big" onClick={() => store.reveal()}>
             Show answer
           </button>
-          <span className="muted keys" aria-hidden="true">Space</span>
+          <span className="muted keys key-only" aria-hidden="true">Space</span>
           {props.canUndo && (
             <button type="button" onClick={() => void store.undo(ctx)} disabled={props.busy}>
               Undo
@@ -283,7 +337,7 @@ function CardFace(props: {
           )}
         </div>
       ) : (
-        <div className="stack" ref={answerRef} tabIndex={-1} aria-label="Model answer">
+        <div className="stack" ref={answerRef} tabIndex={-1} role="group" aria-label="Model answer">
           <section className="answer-block" aria-labelledby="answer-h">
             <h2 id="answer-h">Answer</h2>
             <Markdown source={question.answer} />
@@ -297,21 +351,30 @@ function CardFace(props: {
               </label>
             ))}
           </fieldset>
-          <p className="muted" aria-live="polite">
-            Suggested grade: <strong>{RATING_NAMES[suggestion]}</strong> ({ticked.size} of {checklist.length} ticked). Override it if you know better.
+          <p className="muted suggestion" aria-live="polite">
+            {suggestion ? (
+              <>
+                Suggested grade: <strong>{RATING_NAMES[suggestion.rating]}</strong> ({suggestion.reason}). Override it if you know better.
+              </>
+            ) : (
+              <>Tick what your answer hit and a grade will be suggested.</>
+            )}
           </p>
-          <div className="grades" role="group" aria-label="Grade your recall">
+          <p className="muted key-line key-only">
+            Keys: <kbd>1</kbd>–<kbd>4</kbd> grade, <kbd>Space</kbd> Good, <kbd>U</kbd> undo, <kbd>?</kbd> all shortcuts
+          </p>
+          <div className="grades thumb-bar" role="group" aria-label="Grade your recall">
             {RATINGS.map((rating) => (
               <button
                 key={rating}
                 type="button"
-                className={`grade grade-${rating}${rating === suggestion ? ' suggested' : ''}`}
+                className={`grade grade-${rating}${rating === suggestion?.rating ? ' suggested' : ''}`}
                 disabled={props.busy}
                 onClick={() => gradeWith(rating)}
               >
                 {RATING_NAMES[rating]} · {formatInterval(previews![rating].due - previewAt)}
-                {rating === suggestion && <span className="visually-hidden"> (suggested)</span>}
-                <span className="key-hint" aria-hidden="true">{rating}</span>
+                {rating === suggestion?.rating && <span className="visually-hidden"> (suggested)</span>}
+                <span className="key-hint key-only" aria-hidden="true">{rating}</span>
               </button>
             ))}
           </div>
@@ -415,6 +478,113 @@ function SessionSummary(props: {
             : `Study more: no new cards are left, so practise up to ${STUDY_MORE_AHEAD} cards ahead of schedule.`}
         </p>
       )}
+    </section>
+  );
+}
+
+/** Card actions that are not grades: flag the question, bury or suspend the card, a note. */
+function CardActions(props: {
+  questionId: string;
+  flagged: boolean;
+  busy: boolean;
+  noteOpen: boolean;
+  onFlag: () => void;
+  onBury: () => void;
+  onSuspend: () => void;
+  onNote: () => void;
+  onHelp: () => void;
+  helpOpen: boolean;
+}) {
+  return (
+    <div className="stack card-actions-block">
+      <div className="actions card-actions" role="group" aria-label="Card actions">
+        <button type="button" aria-pressed={props.flagged} onClick={props.onFlag}>
+          {props.flagged ? 'Flagged' : 'Flag'} <kbd className="key-only" aria-hidden="true">F</kbd>
+        </button>
+        <button type="button" onClick={props.onBury} disabled={props.busy}>
+          Bury until tomorrow <kbd className="key-only" aria-hidden="true">B</kbd>
+        </button>
+        <button type="button" onClick={props.onSuspend} disabled={props.busy}>
+          Suspend <kbd className="key-only" aria-hidden="true">S</kbd>
+        </button>
+        <button type="button" aria-expanded={props.noteOpen} onClick={props.onNote}>
+          Note <kbd className="key-only" aria-hidden="true">N</kbd>
+        </button>
+        <button type="button" className="key-only" aria-expanded={props.helpOpen} onClick={props.onHelp}>
+          Shortcuts <kbd aria-hidden="true">?</kbd>
+        </button>
+      </div>
+      {props.noteOpen && <NoteEditor questionId={props.questionId} />}
+    </div>
+  );
+}
+
+/** The learner's note on this question, the same note the Library shows; saved on leaving the box. */
+function NoteEditor({ questionId }: { questionId: string }) {
+  const { db, now } = useServices();
+  const stored = useLiveQuery(() => readNote(db, questionId), [db, questionId]);
+  const [text, setText] = useState<string | null>(null);
+  const [state, setState] = useState<'idle' | 'saved' | 'error'>('idle');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const saved = useRef(false);
+  useEffect(() => ref.current?.focus(), [stored === undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const save = async () => {
+    if (text === null || saved.current) return;
+    try {
+      await saveNote(db, questionId, text, now());
+      saved.current = true;
+      setState('saved');
+    } catch (error) {
+      setState('error');
+      console.error(error);
+    }
+  };
+  // Leaving the card (grade, bury) saves what was typed.
+  const latest = useRef(save);
+  latest.current = save;
+  useEffect(() => () => void latest.current(), []);
+
+  if (stored === undefined) return null;
+  return (
+    <div className="stack note">
+      <label className="field">
+        <span>Your note on this question</span>
+        <textarea
+          ref={ref}
+          value={text ?? stored}
+          maxLength={20_000}
+          onChange={(e) => {
+            setText(e.target.value);
+            saved.current = false;
+            setState('idle');
+          }}
+          onBlur={() => void save()}
+        />
+      </label>
+      <p className="muted" role="status">
+        {state === 'saved' ? 'Note saved.' : state === 'error' ? 'The note could not be saved.' : ''}
+      </p>
+    </div>
+  );
+}
+
+function ShortcutList({ onClose }: { onClose: () => void }) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeRef.current?.focus({ preventScroll: true }), []);
+  return (
+    <section className="shortcuts" role="dialog" aria-labelledby="shortcuts-heading">
+      <h2 id="shortcuts-heading">Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={keys}>
+            <dt><kbd>{keys}</kbd></dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">Keys work whatever has focus, except while you type in a text box.</p>
+      <button type="button" ref={closeRef} onClick={onClose}>Close</button>
     </section>
   );
 }

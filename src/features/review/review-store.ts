@@ -2,6 +2,8 @@ import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
 import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
 import { studyDay } from '../../core/scheduling/day.ts';
+import { buryCard, setCardSuspended } from '../../db/card-actions.ts';
+import { setAsideCard } from '../../core/scheduling/set-aside.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Rating } from '../../core/scheduling/fsrs.ts';
 import type { QueueCard } from '../../core/scheduling/queue.ts';
@@ -52,12 +54,16 @@ interface ReviewState {
   typedAnswer: string;
   busy: boolean;
   message: string | null;
+  /** A quiet confirmation of the last bury or suspend (not an error). */
+  notice: string | null;
   start(ctx: Context, options?: StartOptions): Promise<void>;
   reveal(): void;
   toggleTick(index: number): void;
   setTypedAnswer(text: string): void;
   grade(ctx: Context, rating: Rating): Promise<void>;
   undo(ctx: Context): Promise<void>;
+  /** Buries the card on screen until the next study day, or suspends it; the session moves on. */
+  setAside(ctx: Context, how: 'bury' | 'suspend'): Promise<void>;
   /** Re-checks for learning cards that became due while the learner waited. */
   refresh(ctx: Context): void;
   /** Recomputes the buttons' intervals at `now` (a new study day began with the answer open). */
@@ -80,6 +86,7 @@ const initial = {
   typedAnswer: '',
   busy: false,
   message: null,
+  notice: null,
 };
 
 function describe(error: unknown): string {
@@ -152,7 +159,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
       set({ previewAt: now, message: 'A new study day began while this answer was open, so the intervals on the grade buttons were updated. Grade again.' });
       return;
     }
-    set({ busy: true, message: null });
+    set({ busy: true, message: null, notice: null });
     try {
       // Awaited: the grade is committed before the next card is shown. Scheduled at the
       // instant the buttons were computed, so it sets the interval the button showed.
@@ -204,6 +211,32 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
       });
     } catch (error) {
       set({ busy: false, message: (error as Error).message });
+    }
+  },
+
+  async setAside(ctx, how) {
+    const { session, currentId, busy, dayEnd } = get();
+    if (!session || !currentId || busy) return;
+    set({ busy: true, message: null });
+    try {
+      if (how === 'bury') await buryCard(ctx.db, currentId, dayEnd);
+      else await setCardSuspended(ctx.db, currentId, true);
+      const now = ctx.now();
+      const next = setAsideCard(session, currentId);
+      const nextId = currentCardId(next, now, learnAheadMs(ctx));
+      set({
+        session: next,
+        currentId: nextId,
+        status: nextId ? 'active' : 'finished',
+        revealed: false,
+        ticked: new Set(),
+        typedAnswer: '',
+        shownAt: now,
+        busy: false,
+        notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
+      });
+    } catch (error) {
+      set({ busy: false, message: `That card could not be set aside: ${(error as Error).message}` });
     }
   },
 

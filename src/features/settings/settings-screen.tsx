@@ -5,6 +5,7 @@ import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';
 import { BackupSection } from './backup-section.tsx';
 import { ParametersSection } from './parameters-section.tsx';
+import { useLeaveGuard } from '../../ui/leave-guard.ts';
 
 interface Draft {
   retentionPercent: string;
@@ -51,6 +52,9 @@ export default function SettingsScreen() {
     if (loaded) setDraft(toDraft(settings));
   }, [loaded, storedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const unsaved = loaded && JSON.stringify(draft) !== JSON.stringify(toDraft(settings));
+  useLeaveGuard(unsaved, 'Your settings changes are not saved. Leave and lose them?');
+
   const field = (key: keyof Draft) => ({
     value: draft[key] as string,
     onChange: (e: { target: { value: string } }) => {
@@ -73,6 +77,8 @@ export default function SettingsScreen() {
       interviewDate: draft.interviewDate || null,
       typeAnswerFirst: draft.typeAnswerFirst,
     });
+    // The saved form is what was stored ("1m, 10m" reads back as "1m 10m"), so it is no longer unsaved.
+    if (result.ok) setDraft(toDraft(result.value));
     setErrors(result.ok ? [] : result.errors.map((e) => e.replace(/^[\w.]+: /, '')));
     setSaved(result.ok);
   }
@@ -148,6 +154,7 @@ export default function SettingsScreen() {
           </div>
         )}
         {saved && <p role="status">Settings saved. They apply from the next card.</p>}
+        {unsaved && <p className="muted">You have unsaved changes.</p>}
         <div className="actions">
           <button type="submit" className="primary" disabled={!loaded}>Save settings</button>
         </div>
