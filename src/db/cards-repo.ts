@@ -330,3 +330,9 @@ export async function resetQuestionProgress(db: RehearseDb, questionId: string, 
     return cards.length;
   });
 }
+
+/** Every card that takes part in reviews (not suspended, its question still in the bank), for the retention helper. */
+export async function loadForecastCards(db: RehearseDb): Promise<{ id: string; memory: MemoryState }[]> {
+  const rows = await db.cards.filter((c) => !c.suspended && !c.hidden).toArray();
+  return rows.map((c) => ({ id: c.id, memory: memoryOf(c) }));
+}

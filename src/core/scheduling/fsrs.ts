@@ -268,11 +268,18 @@ export function previewGrades(cardId: string, memory: MemoryState, now: number, 
   return out;
 }
 
-/** Probability of recall at `at`, from the forgetting curve with fractional days; 0 when never studied. */
-export function retrievability(memory: Pick<MemoryState, 'state' | 'stability' | 'lastReview'>, at: number): number {
+/**
+ * Probability of recall at `at`, from the forgetting curve with fractional days; 0 when never
+ * studied. Personal weights change the curve's decay, so pass them when the learner has them.
+ */
+export function retrievability(
+  memory: Pick<MemoryState, 'state' | 'stability' | 'lastReview'>,
+  at: number,
+  parameters: readonly number[] | null = null,
+): number {
   if (memory.state === 0 || memory.lastReview === null || memory.stability <= 0) return 0;
   const elapsedDays = Math.max(0, (at - memory.lastReview) / DAY_MS);
-  return forgetting_curve(default_w, elapsedDays, memory.stability);
+  return forgetting_curve(parameters ?? default_w, elapsedDays, memory.stability);
 }
 
 /** A log entry that is not a grade: the learner reset the card to new. */

@@ -5,6 +5,7 @@ import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';
 import { BackupSection } from './backup-section.tsx';
 import { ParametersSection } from './parameters-section.tsx';
+import { RetentionSection } from './retention-section.tsx';
 import { useLeaveGuard } from '../../ui/leave-guard.ts';
 
 interface Draft {
@@ -171,6 +172,7 @@ export default function SettingsScreen() {
         </div>
       </fieldset>
       <ParametersSection />
+      <RetentionSection formUnsaved={unsaved} />
       <BackupSection />
       <DeviceSection />
     </section>
