@@ -87,6 +87,8 @@ export default defineConfig({
           name: 'bench',
           include: ['tests/bench/**/*.bench-run.ts'],
           environment: 'node',
+          // One bench at a time: two in parallel would measure each other.
+          fileParallelism: false,
           testTimeout: 1_800_000,
           hookTimeout: 600_000,
         },
