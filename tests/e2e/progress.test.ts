@@ -84,7 +84,7 @@ describe('Progress in Chromium', () => {
     await page.clock.setFixedTime(new Date(start.getTime() + DAY));
     const day2 = await reviewToday(page);
     const total = day1.total + day2.total;
-    expect(day1.strong + day2.strong).toBeGreaterThanOrEqual(4);
+    expect(day1.strong + day2.strong, JSON.stringify({ day1, day2 })).toBeGreaterThanOrEqual(4);
     expect(day1.weak + day2.weak).toBeGreaterThanOrEqual(4);
     expect(await readReviewLog(page)).toHaveLength(total);
 
