@@ -104,6 +104,19 @@ describe('export and restore', () => {
     expect(before.settings).toMatchObject({ desiredRetention: 0.92, newPerDay: 15, learningSteps: ['2m', '15m'] });
   });
 
+  it('carries personal FSRS parameters and the last fit to another device, and grades there with them', async () => {
+    const weights = [0.3, 1.1, 2.6, 9.1, 6.9, 0.6, 2.9, 0.01, 1.6, 0.15, 1.0, 1.9, 0.1, 0.3, 2.3, 0.24, 2.9, 0.5, 0.3, 0.05, 0.2];
+    const lastFit = { fittedAt: T0 + DAY, reviewCount: 8, applied: true, before: { logLoss: 0.4, rmse: 0.05 }, after: { logLoss: 0.35, rmse: 0.04 } };
+    expect((await updateSettings(db, { fsrsParameters: weights, lastFit })).ok).toBe(true);
+    const other = openDatabase(`${db.name}-other`);
+    await importBackup(other, parsed(await exportText(db, T0 + 2 * DAY)), 'replace', T0 + 2 * DAY);
+    const { settings } = await loadSettings(other);
+    expect(settings.fsrsParameters).toEqual(weights);
+    expect(settings.lastFit).toEqual(lastFit);
+    const { review } = await gradeCard(other, { cardId: 'py-a#answer', rating: 3, now: T0 + 3 * DAY, durationMs: 1000, settings });
+    expect(review.config.endsWith(`|${weights.join(',')}`)).toBe(true);
+  });
+
   it('records the time of a backup only once its file was made', async () => {
     const failed = await exportBackup(db, T0 + DAY, 'x', async () => {
       throw new Error('disk full');
