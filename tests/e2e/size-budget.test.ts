@@ -1,12 +1,23 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './browser.ts';
 
-/** Budgets from DESIGN.md (initial JS) and from the measured precache plus ~35% headroom. */
+/** Budgets from DESIGN.md (initial JS) and from the measured precache plus headroom. */
 const INITIAL_JS_BUDGET_GZIP = 170 * 1024;
-const PRECACHE_BUDGET = 1800 * 1024;
+/** The app's own precached files, bank and WebAssembly apart (1,252 kB measured with 77 questions). */
+const APP_PRECACHE_BUDGET = 1500 * 1024;
+/**
+ * The bank grows with its content by design (issue 16 doubles it), so it is budgeted per
+ * question: a bloated file or a second copy of the texts still fails. Measured: 8.9 kB raw,
+ * 3.1 kB gzip per question at 77 questions; new questions run longer.
+ */
+const BANK_BUDGET_PER_QUESTION = 14 * 1024;
+const BANK_GZIP_BUDGET_PER_QUESTION = 5 * 1024;
+const questionCount = readdirSync(join(ROOT, 'data'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .reduce((n, d) => n + readdirSync(join(ROOT, 'data', d.name)).filter((f) => f.endsWith('.md')).length, 0);
 /** fsrs-rs compiled to WebAssembly (fsrs-browser 5.2.0 is 1,648 kB): precached so a fit works offline, loaded only when used. */
 const OPTIMISER_WASM_BUDGET = 1750 * 1024;
 
@@ -26,7 +37,7 @@ describe('size budgets of the production build', () => {
     expect(total).toBeLessThanOrEqual(INITIAL_JS_BUDGET_GZIP);
   });
 
-  it('keeps the service worker precache within its budget and includes the bank', () => {
+  it('keeps the service worker precache within its budgets (app, bank per question, WebAssembly) and includes the bank', () => {
     const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
     const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]!);
     const bankFiles = urls.filter((u) => u.includes('question-bank'));
@@ -37,13 +48,19 @@ describe('size budgets of the production build', () => {
     const wasm = urls.filter((u) => u.endsWith('.wasm'));
     expect(wasm).toHaveLength(1);
     const wasmSize = statSync(join(dist, wasm[0]!)).size;
-    const total = urls.filter((u) => !u.endsWith('.wasm')).reduce((sum, u) => sum + statSync(join(dist, u)).size, 0);
+    const sizeOf = (list: string[]) => list.reduce((sum, u) => sum + statSync(join(dist, u)).size, 0);
+    const appFiles = urls.filter((u) => !u.endsWith('.wasm') && !bankFiles.includes(u));
+    const total = sizeOf(appFiles);
+    const bankRaw = sizeOf(bankFiles);
+    const bankGzip = bankFiles.reduce((sum, u) => sum + gzipSize(u), 0);
     const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
     console.log(`optimiser WebAssembly: ${kB(wasmSize)} raw / ${kB(gzipSize(wasm[0]!))} gzip`);
     expect(wasmSize).toBeLessThanOrEqual(OPTIMISER_WASM_BUDGET);
     console.log(
-      `precache without the WebAssembly: ${urls.length - 1} files, ${kB(total)} raw; ${bankFiles.map((f) => `${f} ${kB(statSync(join(dist, f)).size)} raw / ${kB(gzipSize(f))} gzip`).join('; ')}`,
+      `precache: app ${appFiles.length} files, ${kB(total)} raw; bank of ${questionCount} questions ${kB(bankRaw)} raw / ${kB(bankGzip)} gzip (${kB(bankRaw / questionCount)} / ${kB(bankGzip / questionCount)} per question); ${bankFiles.map((f) => `${f} ${kB(statSync(join(dist, f)).size)} raw / ${kB(gzipSize(f))} gzip`).join('; ')}`,
     );
-    expect(total).toBeLessThanOrEqual(PRECACHE_BUDGET);
+    expect(total).toBeLessThanOrEqual(APP_PRECACHE_BUDGET);
+    expect(bankRaw).toBeLessThanOrEqual(BANK_BUDGET_PER_QUESTION * questionCount);
+    expect(bankGzip).toBeLessThanOrEqual(BANK_GZIP_BUDGET_PER_QUESTION * questionCount);
   });
 });
