@@ -13,10 +13,10 @@ const RECORD_POSTS = () => {
   const posted: string[] = [];
   (window as unknown as { __posted: string[] }).__posted = posted;
   const original = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
-    posted.push(String((message as { type?: unknown } | null)?.type));
-    return original.call(this, message, ...rest);
-  };
+  Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]) {
+    posted.push(String((args[0] as { type?: unknown } | null)?.type));
+    return (original as (...a: unknown[]) => void).apply(this, args);
+  } as Worker['postMessage'];
 };
 
 /** A first visit at phone size, with the service worker free to install and precache meanwhile. */
