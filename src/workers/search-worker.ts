@@ -17,7 +17,7 @@ export type ToSearchWorker =
   | { type: 'search'; id: number; request: SearchRequest };
 
 /** `page` null: a newer search arrived before this one ran, so it was skipped. `changed`: search again. */
-export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' };
+export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' } | { type: 'started' };
 
 let service: SearchService | null = null;
 /** Between chunks of the first index build: lets queued search messages run. */
@@ -65,3 +65,6 @@ self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
     );
   }
 };
+
+// Tells the page this script runs: its watchdog then waits on a busy worker rather than replacing it.
+reply({ type: 'started' });

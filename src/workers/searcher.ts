@@ -103,6 +103,7 @@ function workerSearcher(db: RehearseDb): Searcher {
     worker.onmessage = (event: MessageEvent<FromSearchWorker>) => {
       heardAt = Date.now();
       const message = event.data;
+      if (message.type === 'started') return;
       if (message.type === 'changed') return changes.notify();
       waiting.get(message.id)?.resolve(marked(message.page, limited));
       waiting.delete(message.id);
