@@ -53,15 +53,18 @@ describe('Library search on a first visit', () => {
         await released;
         await route.continue();
       });
+      let page: Page | undefined;
       try {
-        const page = await firstVisit(context);
+        page = await firstVisit(context);
         const typed = answerFor(page, 'decorator');
+        typed.catch(() => undefined); // awaited below; a failure before then must not go unhandled
         await page.waitForFunction(() => (window as unknown as { __posted: string[] }).__posted.includes('search'));
         release();
         const { titles } = await typed;
         if (!titles.some((t) => /decorator/i.test(t))) failures.push(`run ${run}: no decorator title in ${JSON.stringify(titles)}`);
       } catch (error) {
-        failures.push(`run ${run}: ${(error as Error).message.split('\n')[0]}`);
+        const shown = await page?.locator('.actions p[role=status]').textContent({ timeout: 1_000 }).catch(() => null);
+        failures.push(`run ${run}: ${(error as Error).message.split('\n')[0]} (status: ${JSON.stringify(shown)})`);
       } finally {
         release();
         await context.close();
