@@ -21,6 +21,10 @@ export function loadBank(): Promise<Bank> {
 
 /** Every bank question with its full texts, fetched once when first needed. */
 export function loadBankContent(): Promise<Map<string, Question>> {
-  content ??= import('virtual:question-bank').then(({ default: bank }) => new Map(bank.questions.map((q) => [q.id, q])));
-  return content;
+  const loading = (content ??= import('virtual:question-bank').then(({ default: bank }) => new Map(bank.questions.map((q) => [q.id, q]))));
+  // A failed download is tried again by the next caller rather than remembered.
+  loading.catch(() => {
+    if (content === loading) content = null;
+  });
+  return loading;
 }

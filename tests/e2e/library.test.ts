@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readReviewLog, useServedBuild, waitForServiceWorker } from './browser.ts';
 
 const served = useServedBuild();
+
+/** On a busy 2-core machine a first search (worker start, index build) can take many seconds. */
+const SLOW = { timeout: 45_000, interval: 100 };
+
+async function freshContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await served.browser().newContext(options);
+  context.setDefaultTimeout(SLOW.timeout);
+  return context;
+}
 
 async function fillOwnQuestion(page: Page, title: string, answer: string) {
   await page.goto(`${served.url()}/library/new`);
@@ -21,14 +30,14 @@ async function fillOwnQuestion(page: Page, title: string, answer: string) {
 
 describe('the Library in Chromium', () => {
   it('searches, filters, opens a question and grades it in a focused session', async () => {
-    const context = await served.browser().newContext({ serviceWorkers: 'block' });
+    const context = await freshContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto(`${served.url()}/library`);
     await page.getByLabel('Search questions').fill('cross validation');
     await page.getByLabel('Technology').selectOption('ml');
-    await expect.poll(() => page.url()).toContain('technology=ml');
+    await expect.poll(() => page.url(), SLOW).toContain('technology=ml');
     const first = page.locator('.results a.result-link').first();
-    await expect.poll(() => first.textContent()).toMatch(/cross-validation/i);
+    await expect.poll(() => first.textContent(), SLOW).toMatch(/cross-validation/i);
     // Keyboard: / focuses search, arrow down reaches the first result, Enter opens it.
     await page.locator('h1').click();
     await page.keyboard.press('/');
@@ -43,12 +52,12 @@ describe('the Library in Chromium', () => {
     await page.getByText(/Focused session: one question/).waitFor();
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: /^Good · / }).click();
-    await expect.poll(async () => (await readReviewLog(page)).length).toBe(1);
+    await expect.poll(async () => (await readReviewLog(page)).length, SLOW).toBe(1);
     await context.close();
   });
 
   it('creates an own question, reviews it, and renders hostile text harmlessly', async () => {
-    const context = await served.browser().newContext({ serviceWorkers: 'block' });
+    const context = await freshContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
@@ -69,14 +78,14 @@ describe('the Library in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: /onerror/ }).waitFor();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: /^Easy · / }).click();
-    await expect.poll(async () => (await readReviewLog(page)).length).toBe(1);
+    await expect.poll(async () => (await readReviewLog(page)).length, SLOW).toBe(1);
     await page.mouse.move(10, 10);
     expect(dialogs).toEqual([]);
     await context.close();
   });
 
   it('searches in its worker with no network, and finds an own question by words just edited in', async () => {
-    const context = await served.browser().newContext();
+    const context = await freshContext();
     const page = await context.newPage();
     await page.goto(served.url());
     await waitForServiceWorker(page);
@@ -88,11 +97,11 @@ describe('the Library in Chromium', () => {
     const search = page.getByLabel('Search questions');
     const status = page.locator('.actions p[role=status]');
     await search.fill('capybara');
-    await expect.poll(() => status.textContent()).toBe('1 question');
+    await expect.poll(() => status.textContent(), SLOW).toBe('1 question');
     await search.fill('nightly job');
-    await expect.poll(() => page.locator('.results .snippet mark').first().textContent()).toMatch(/nightly/i);
+    await expect.poll(() => page.locator('.results .snippet mark').first().textContent(), SLOW).toMatch(/nightly/i);
     await search.fill('decorator');
-    await expect.poll(async () => Number(/^(\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0)).toBeGreaterThan(0);
+    await expect.poll(async () => Number(/^(\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0), SLOW).toBeGreaterThan(0);
 
     // Edit it: back in the Library (same page, no reload) the new words find it.
     await search.fill('capybara');
@@ -103,7 +112,7 @@ describe('the Library in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: /capybara/ }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library', exact: true }).click();
     await page.getByLabel('Search questions').fill('marmalade');
-    await expect.poll(() => page.locator('.results a.result-link').allTextContents()).toEqual(['How is the quarterly capybara report produced?']);
+    await expect.poll(() => page.locator('.results a.result-link').allTextContents(), SLOW).toEqual(['How is the quarterly capybara report produced?']);
     await context.close();
   });
 });

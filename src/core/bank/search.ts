@@ -54,7 +54,9 @@ export interface SearchDoc extends QuestionSummary {
 
 const CAP = { answer: 4_000, keyPoints: 4_000, deepExplanation: 12_000 } as const;
 
-export function toSearchDoc(q: Question, source: SearchDoc['source']): SearchDoc {
+/** A bank entry whose texts could not be loaded is indexed by its title, topic and tags alone. */
+export function toSearchDoc(q: Question | QuestionSummary, source: SearchDoc['source']): SearchDoc {
+  if (!('answer' in q)) return { ...q, source, answer: '', keyPoints: '', deepExplanation: '' };
   return {
     id: q.id,
     title: q.title,
@@ -94,6 +96,10 @@ export interface SearchPage {
   rows: SearchRow[];
   /** The full-text index is still being built: these are title, topic and tag matches only. */
   partial?: boolean;
+  /** The bank's full texts could not be loaded: bank questions match by title, topic and tags only. */
+  limited?: boolean;
+  /** No index could be built (a part of the app failed to load): nothing was searched. */
+  failed?: boolean;
 }
 
 /** An index that grows and changes one question at a time, answering a page at a time. */
@@ -150,22 +156,25 @@ export class QuestionIndex {
   }
 
   /**
-   * Matches every word of the query inside titles, topics and tags (titles first): a quick
-   * answer while the full-text index is being built, marked partial.
+   * Matches every word of the query against titles, topics and tags (titles first) by word
+   * prefix and simple plural, like the full-text search: a quick answer while the full-text
+   * index is being built, marked partial.
    */
   scanSearch(request: SearchRequest): SearchPage {
-    const words = request.query.toLowerCase().split(/\s+/).filter(Boolean);
+    const words = quickWords(request.query);
     if (!words.length) return { total: 0, rows: [], partial: true };
     const flagged = request.selection.flagged ? new Set(request.flagged) : undefined;
     const context = { flagged, isOwn: (d: SearchDoc) => d.source === 'own' };
     const inTitle: SearchRow[] = [];
     const elsewhere: SearchRow[] = [];
     for (const doc of this.docs.values()) {
-      const title = doc.title.toLowerCase();
-      const rest = `${doc.topic} ${doc.tags.join(' ')}`.toLowerCase();
-      if (!words.every((w) => title.includes(w) || rest.includes(w))) continue;
+      const title = quickWords(doc.title);
+      const rest = quickWords(`${doc.topic} ${doc.tags.join(' ')}`);
+      if (!words.every((w) => quickMatches(w, title) || quickMatches(w, rest))) continue;
       if (!matchesSelection(doc, request.selection, context)) continue;
-      (words.every((w) => title.includes(w)) ? inTitle : elsewhere).push({ id: doc.id, terms: words });
+      // Highlight the title's words as they are written ("decorators" for "decorator").
+      const terms = title.filter((t) => words.some((w) => quickMatches(w, [t])));
+      (words.every((w) => quickMatches(w, title)) ? inTitle : elsewhere).push({ id: doc.id, terms: terms.length ? terms : words });
     }
     const all = [...inTitle, ...elsewhere];
     return { total: all.length, rows: all.slice(0, request.limit), partial: true };
@@ -206,6 +215,25 @@ export class QuestionIndex {
   }
 }
 
+/** Lower-case words, split where MiniSearch splits them (spaces and punctuation). */
+export function quickWords(text: string): string[] {
+  return text.toLowerCase().split(/[\s\p{P}]+/u).filter(Boolean);
+}
+
+/** "queries" → "query", "classes" → "class", "decorators" → "decorator"; short words stay. */
+function singular(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && /(?:s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/** True when a query word starts one of `words`, either of them taken in the singular. */
+export function quickMatches(queryWord: string, words: readonly string[]): boolean {
+  const one = singular(queryWord);
+  return words.some((w) => w.startsWith(queryWord) || w.startsWith(one) || singular(w) === one);
+}
+
 /** Which own questions to (re)load and which to drop, from id → updatedAt before and now. */
 export function planOwnSync(
   known: ReadonlyMap<string, number>,
@@ -241,6 +269,8 @@ export class SearchService {
 
   /** False until own questions have been loaded and indexed once. */
   private complete = false;
+  /** A quick (partial) answer went out before completion: the full index must be announced. */
+  private answeredPartially = false;
 
   /**
    * `pause` lets other work in (e.g. a setTimeout) between chunks of the first, large
@@ -257,7 +287,8 @@ export class SearchService {
     return next;
   }
 
-  setBank(questions: readonly Question[]): Promise<void> {
+  /** Summaries alone (no texts) when the full text could not be loaded; a later call replaces them. */
+  setBank(questions: readonly (Question | QuestionSummary)[]): Promise<void> {
     return this.enqueue(() => {
       const ids = new Set(questions.map((q) => q.id));
       this.index.remove(this.index.ids('bank').filter((id) => !ids.has(id)));
@@ -270,13 +301,15 @@ export class SearchService {
     if (!this.loadedOnce) {
       this.loadedOnce = true;
       // Everything at once: one bulk read is far quicker than comparing versions first.
-      return (this.syncing = this.enqueue(async () => {
+      // Partial answers given meanwhile are stale once it is done, changed index or not.
+      const first = this.enqueue(async () => {
         try {
           return await this.apply(await this.own.load(), null, true);
         } finally {
           this.complete = true; // even on a failed read: the bank stays searchable in full
         }
-      }));
+      }).then((changed) => changed || this.answeredPartially);
+      return (this.syncing = first);
     }
     // One sync at a time, each starting from what the previous one applied.
     const previous = this.syncing ?? Promise.resolve(false);
@@ -314,7 +347,10 @@ export class SearchService {
   search(request: SearchRequest, superseded: () => boolean = () => false): Promise<SearchPage | null> {
     // Before own questions are fully indexed, answer at once from what is known (partial),
     // rather than queue behind the build; a 'changed' notice follows when it completes.
-    if (!this.complete && request.query.trim()) return Promise.resolve(this.index.scanSearch(request));
+    if (!this.complete && request.query.trim()) {
+      this.answeredPartially = true;
+      return Promise.resolve(this.index.scanSearch(request));
+    }
     return this.enqueue(() => (superseded() ? null : this.index.search(request)));
   }
 }

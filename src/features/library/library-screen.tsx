@@ -6,7 +6,7 @@ import { useQuestions } from '../../ui/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type LoadedSummary } from '../../core/bank/question.ts';
 import { splitOnTerms } from '../../core/bank/highlight.ts';
-import { useSearch } from '../../ui/searcher.ts';
+import { useSearch } from '../../workers/searcher.ts';
 import { selectQuestions, selectionFromParams, selectionToParams, isEmptySelection, type QuestionSelection } from '../../core/bank/selection.ts';
 import { retrievability } from '../../core/scheduling/fsrs.ts';
 import { cardsOfQuestions } from '../../db/library-repo.ts';
@@ -179,7 +179,9 @@ export default function LibraryScreen() {
       <div className="actions">
         <p role="status" className="muted grow">
           {pending ? 'Searching…' : `${total} question${total === 1 ? '' : 's'}`}
-          {searchText && page.partial && !pending && ' (matching titles, topics and tags while full-text search gets ready…)'}
+          {searchText && !pending && page.failed && ' — search could not start. Check your connection and type again.'}
+          {searchText && !pending && !page.failed && page.limited && ' (full-text search is unavailable: matching titles, topics and tags)'}
+          {searchText && !pending && !page.failed && !page.limited && page.partial && ' (matching titles, topics and tags while full-text search gets ready…)'}
         </p>
         {total > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>

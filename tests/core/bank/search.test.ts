@@ -109,3 +109,70 @@ describe('library search', () => {
     expect(full!.total).toBe(500);
   });
 });
+
+describe('the quick answer while the full-text index is being built', () => {
+  const docs = [
+    toSearchDoc(question('deco', 'How do decorators work?', 'They wrap.'), 'bank'),
+    toSearchDoc(question('tagged', 'Wrapping functions', 'Use functools.', { tags: ['decorators'], topic: 'Functions' }), 'bank'),
+    toSearchDoc(question('query', 'Batch a database query', 'Group them.', { tags: ['sql'] }), 'bank'),
+    toSearchDoc(question('class', 'When is a class the right tool?', 'Rarely.', { tags: [] }), 'bank'),
+    toSearchDoc(question('other', 'What is a context manager?', 'With.', { tags: ['with'] }), 'bank'),
+  ];
+  const quick = (query: string) => {
+    const index = new QuestionIndex();
+    index.upsert(docs);
+    return index.scanSearch({ query, selection: {}, limit: 10 });
+  };
+
+  it('finds "decorator" in a title saying "decorators" and a tag "decorators", title first, marked partial', () => {
+    const page = quick('decorator');
+    expect(page.rows.map((r) => r.id)).toEqual(['deco', 'tagged']);
+    expect(page.partial).toBe(true);
+    expect(page.rows[0]!.terms).toEqual(['decorators']);
+  });
+
+  it('matches word prefixes and simple plurals both ways, and nothing inside a word', () => {
+    expect(quick('decor').rows.map((r) => r.id)).toEqual(['deco', 'tagged']);
+    expect(quick('queries').rows.map((r) => r.id)).toEqual(['query']);
+    expect(quick('classes').rows.map((r) => r.id)).toEqual(['class']);
+    expect(quick('DECORATORS work').rows.map((r) => r.id)).toEqual(['deco']);
+    expect(quick('orator').total).toBe(0);
+    expect(quick('decorator sql').total).toBe(0);
+  });
+});
+
+describe('a search service answering before own questions are indexed', () => {
+  it('announces a change once the index is complete, so a quick answer is searched again', async () => {
+    let finishRead!: () => void;
+    const read = new Promise<void>((resolve) => (finishRead = resolve));
+    const service = new SearchService({
+      versions: async () => new Map(),
+      load: async () => {
+        await read;
+        return [];
+      },
+    });
+    const synced = service.syncOwn();
+    void service.setBank([question('deco', 'How do decorators work?', 'They wrap functions.')]);
+    const quick = await service.search({ query: 'wrap', selection: {}, limit: 10 });
+    expect(quick).toEqual({ total: 0, rows: [], partial: true });
+    finishRead();
+    expect(await synced).toBe(true);
+    const full = await service.search({ query: 'wrap', selection: {}, limit: 10 });
+    expect(full?.rows.map((r) => r.id)).toEqual(['deco']);
+    expect(full?.partial).toBeUndefined();
+  });
+
+  it('does not announce a change when nothing was answered early and no own question exists', async () => {
+    const service = new SearchService({ versions: async () => new Map(), load: async () => [] });
+    expect(await service.syncOwn()).toBe(false);
+  });
+
+  it('searches bank summaries by title, topic and tags when the full text is missing', async () => {
+    const service = new SearchService({ versions: async () => new Map(), load: async () => [] });
+    await service.syncOwn();
+    await service.setBank([{ id: 'deco', title: 'How do decorators work?', technology: 'python', topic: 'Functions', level: 'beginner', difficulty: 3, tags: ['wrappers'] }]);
+    expect((await service.search({ query: 'decorator', selection: {}, limit: 10 }))?.rows.map((r) => r.id)).toEqual(['deco']);
+    expect((await service.search({ query: 'wrappers', selection: {}, limit: 10 }))?.total).toBe(1);
+  });
+});

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { SearchService, type SearchPage, type SearchRequest } from '../core/bank/search.ts';
-import type { Question } from '../core/bank/question.ts';
+import type { Question, QuestionSummary } from '../core/bank/question.ts';
 import { openDatabase } from '../db/database.ts';
 import { ownQuestionVersions, readOwnQuestions } from '../db/library-repo.ts';
 
@@ -11,12 +11,13 @@ import { ownQuestionVersions, readOwnQuestions } from '../db/library-repo.ts';
  */
 export type ToSearchWorker =
   | { type: 'open'; dbName: string }
-  | { type: 'bank'; questions: Question[] }
+  /** Summaries alone when the full text could not be loaded. */
+  | { type: 'bank'; questions: (Question | QuestionSummary)[] }
   | { type: 'sync' }
   | { type: 'search'; id: number; request: SearchRequest };
 
 /** `page` null: a newer search arrived before this one ran, so it was skipped. `changed`: search again. */
-export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' };
+export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' } | { type: 'started' };
 
 let service: SearchService | null = null;
 /** Between chunks of the first index build: lets queued search messages run. */
@@ -33,7 +34,11 @@ function sync(active: SearchService) {
       if (!warmed) void active.search({ query: 'e', selection: {}, limit: 1 }, () => latestSearch > 0);
       warmed = true;
     },
-    (error: unknown) => console.error('search: own questions not indexed', error),
+    (error: unknown) => {
+      console.error('search: own questions not indexed', error);
+      // The bank is searchable in full all the same: earlier partial answers must be redone.
+      reply({ type: 'changed' });
+    },
   );
 }
 
@@ -60,3 +65,6 @@ self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
     );
   }
 };
+
+// Tells the page this script runs: its watchdog then waits on a busy worker rather than replacing it.
+reply({ type: 'started' });
