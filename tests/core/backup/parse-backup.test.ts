@@ -100,7 +100,7 @@ describe('reading a backup file', () => {
         'reviews[1].rating must be 1–4 (or 0 for a reset to new)',
         'reviews[2].before.state must be 0–3 (new, learning, review, relearning)',
         'cards[0].due must be a time (milliseconds since 1970)',
-        'cards[1].id must not be empty',
+        'cards[1].id must be a card id: a question id then #answer or #mistakes',
         'reviews[0].cardId is missing',
         'reviews[3].config must be a schedule such as "0.9|365|1m 10m|10m|"',
         'notes[0].updatedAt must be a time (milliseconds since 1970)',
@@ -162,6 +162,25 @@ describe('reading a backup file', () => {
     const d = data();
     d.cards[0].questionId = 'py-b';
     expect(errorsOf(JSON.stringify(d))).toEqual(['cards[0] has an id that is not "<questionId>#<kind>"']);
+  });
+
+  it('refuses card ids the app could never make, such as spreadsheet formulas', () => {
+    for (const bad of ['=1+1', '+cmd', '-2', '@SUM(A1)', '\tpy-a', 'Py-A', 'py--a']) {
+      const d = data();
+      d.cards[0].id = `${bad}#answer`;
+      d.cards[0].questionId = bad;
+      for (const r of d.reviews) if (r.cardId === 'py-a#answer') r.cardId = `${bad}#answer`;
+      const errors = errorsOf(JSON.stringify(d));
+      expect(errors).toContain('cards[0].id must be a card id: a question id then #answer or #mistakes');
+      expect(errors).toContain('cards[0].questionId must be a question id: lowercase letters, digits and single hyphens');
+      expect(errors).toContain('reviews[0].cardId must be a card id: a question id then #answer or #mistakes');
+    }
+    const note = data();
+    note.notes[0].questionId = '=HYPERLINK("http://x")';
+    expect(errorsOf(JSON.stringify(note))).toEqual(['notes[0].questionId must be a question id: lowercase letters, digits and single hyphens']);
+    const flag = data();
+    flag.flags[0].questionId = 'own-ab12#answer';
+    expect(errorsOf(JSON.stringify(flag))).toEqual(['flags[0].questionId must be a question id: lowercase letters, digits and single hyphens']);
   });
 
   it('refuses duplicate review ids and reviews of cards the backup lacks', () => {
