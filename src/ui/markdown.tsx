@@ -68,7 +68,7 @@ function hostOf(src: string): string {
 const defaultImage = md.renderer.rules.image!;
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const token = tokens[idx]!;
-  const src = token.attrGet('src') ?? '';
+  const src = String(token.attrGet('src') ?? '');
   if (!isOffOrigin(src)) return defaultImage(tokens, idx, options, env, self);
   const alt = self.renderInlineAsText(token.children ?? [], options, env).trim();
   const label = `Image${alt ? `: ${alt}` : ''} (not loaded, opens ${hostOf(src)})`;
