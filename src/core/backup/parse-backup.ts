@@ -15,8 +15,10 @@ import {
   type BackupCard,
   type BackupReview,
 } from './backup-format.ts';
+import { reconcileCards } from './reconcile-cards.ts';
 
-export type ParseBackupResult = { ok: true; value: Backup } | { ok: false; errors: string[] };
+/** `correctedCards`: cards whose stated state contradicts their log (an import rebuilds them). */
+export type ParseBackupResult = { ok: true; value: Backup; correctedCards: number } | { ok: false; errors: string[] };
 
 const NOT_A_BACKUP = 'This file is not a Rehearse backup';
 /** A wrecked file can have a million problems; the first few say enough. */
@@ -78,7 +80,15 @@ function validate(data: Record<string, unknown>): ParseBackupResult {
   const backup: Backup = { format, version, exportedAt, device, schemaVersion, settings, cards, reviews, notes, flags, customQuestions };
   const clashes = crossCheck(backup);
   if (clashes.length) return { ok: false, errors: limit(clashes) };
-  return { ok: true, value: backup };
+  // Every card must be the replay of its log; a log that cannot be replayed is refused here.
+  const { corrected, unreplayable } = reconcileCards(backup.cards, backup.reviews, backup.exportedAt);
+  if (unreplayable.length) {
+    return {
+      ok: false,
+      errors: limit(unreplayable.map(({ id, reason }) => `card ${JSON.stringify(id)} has a review log that cannot be replayed (${reason.slice(0, 120)})`)),
+    };
+  }
+  return { ok: true, value: backup, correctedCards: corrected.length };
 }
 
 /** Validates a table's rows in place; a version 2 row is first turned from columns into an object. */

@@ -19,6 +19,7 @@ describe('the import preview summary', () => {
       flags: 1,
       firstReviewAt: Math.min(...times),
       lastReviewAt: Math.max(...times),
+      correctedCards: 0,
     });
     expect(summarizeBackup(makeBackup({ reviews: [] }))).toMatchObject({ reviews: 0, firstReviewAt: null, lastReviewAt: null });
   });
