@@ -60,6 +60,10 @@ function parseUnchecked(text: unknown, maxBytes: number): ParseBackupResult {
       `This backup was made by a newer version of Rehearse (backup format ${header.version}; this version reads formats up to ${BACKUP_VERSION}). Update Rehearse (reload it while online), then import the file again.`,
     );
   }
+  // Without a known version no row can be read the right way: one message, not one per row.
+  if (header.version !== 1 && header.version !== 2) {
+    return fail(`version must be 1 or 2 (this file says ${JSON.stringify(header.version ?? null).slice(0, 40)}), so none of its rows can be read.`);
+  }
   return validate(data as Record<string, unknown>);
 }
 

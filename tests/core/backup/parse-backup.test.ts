@@ -69,8 +69,17 @@ describe('reading a backup file', () => {
     const [message] = errorsOf(JSON.stringify({ ...dataV2(), version: 3 }));
     expect(message).toMatch(/made by a newer version of Rehearse \(backup format 3; this version reads formats up to 2\)/);
     expect(message).toMatch(/Update Rehearse/);
-    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1 or 2']);
-    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1 or 2']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1 or 2 (this file says 0), so none of its rows can be read.']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1 or 2 (this file says "1"), so none of its rows can be read.']);
+  });
+
+  it('a backup with a bad version gets exactly one message, not one per row', () => {
+    for (const version of ['x', null, 0, 1.5, -1, '2']) {
+      for (const d of [data(), dataV2()]) {
+        d.version = version;
+        expect(errorsOf(JSON.stringify(d))).toEqual([`version must be 1 or 2 (this file says ${JSON.stringify(version)}), so none of its rows can be read.`]);
+      }
+    }
   });
 
   it('refuses an oversized file before parsing it', () => {
