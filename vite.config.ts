@@ -4,9 +4,12 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { questionBankPlugin } from './src/build/bank-plugin.ts';
+import { contentSecurityPolicy, cspMetaPlugin } from './src/build/csp.ts';
 
 // Tests run in a zone with daylight saving so day-boundary tests mean the same on every machine.
 if (process.env.VITEST) process.env.TZ = 'America/New_York';
+
+const policy = contentSecurityPolicy();
 
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 
@@ -14,6 +17,7 @@ export default defineConfig({
   plugins: [
     react(),
     questionBankPlugin(dataDir),
+    cspMetaPlugin(policy),
     VitePWA({
       // 'prompt': a new version waits for the learner (or the end of a review session).
       registerType: 'prompt',
@@ -57,7 +61,7 @@ export default defineConfig({
     // the size budgets (tests/e2e/size-budget.test.ts) watch the code that matters.
     chunkSizeWarningLimit: 700,
   },
-  preview: { port: 4173, strictPort: true },
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': policy } },
   test: {
     projects: [
       {

@@ -1,3 +1,4 @@
+import { WriteFailureAlert } from '../ui/write-failures.tsx';
 import { lazy, Suspense, useEffect, useState, type MouseEvent } from 'react';
 import { BrowserRouter, MemoryRouter, NavLink, Route, Routes } from 'react-router';
 import type { RehearseDb } from '../db/database.ts';
@@ -80,6 +81,7 @@ export function App({ db, now, initialPath }: AppProps) {
         ) : (
           <ServicesProvider services={services}>
             <ThemeSync />
+            <WriteFailureAlert />
             <Suspense fallback={<p role="status">Loading…</p>}>
               <Routes>
                 <Route path="/" element={<TodayScreen />} />

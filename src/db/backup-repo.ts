@@ -147,6 +147,8 @@ export interface ImportResult {
   updated: Pick<MergeCounts, 'notes' | 'customQuestions'>;
   /** Cards whose log could not be replayed (damaged local rows); they keep their stored state. */
   notReplayed: string[];
+  /** Backup cards whose stated state contradicted their own log: rebuilt from the log. */
+  corrected: number;
 }
 
 interface Snapshot {
@@ -296,15 +298,24 @@ function counts(data: Collection<unknown, unknown>): MergeCounts {
  * Pass the bank to bring the imported cards in line with it at once (otherwise at next start).
  */
 export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportMode, now: number, bank?: BankLike): Promise<ImportResult> {
+  // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
+  const [{ planMerge }, { reconcileCards }] = await Promise.all([
+    import('../core/backup/merge-backup.ts'),
+    import('../core/backup/reconcile-cards.ts'),
+  ]);
+  // The log is the truth: a card state that contradicts it never lands, whichever the mode.
+  const reconciled = reconcileCards(backup.cards, backup.reviews, now);
+  if (reconciled.unreplayable.length) {
+    throw new Error(`${reconciled.unreplayable.length} card(s) have a review log that cannot be replayed. Nothing was changed.`);
+  }
+  const corrected = reconciled.corrected.length;
   const incoming: Collection<CardRow, ReviewRow> = {
-    cards: backup.cards.map(toCardRow),
+    cards: reconciled.cards.map(toCardRow),
     reviews: backup.reviews,
     notes: backup.notes,
     flags: backup.flags,
     customQuestions: backup.customQuestions,
   };
-  // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
-  const { planMerge } = await import('../core/backup/merge-backup.ts');
   return db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
       const current = await readCollection(db);
@@ -315,7 +326,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
       await setMeta(db, UNDO_INFO_KEY, info);
       await writeCollection(db, incoming, backup.settings);
       await resync(db, bank, now);
-      return { mode, added: counts(incoming), updated: { notes: 0, customQuestions: 0 }, notReplayed: [] };
+      return { mode, added: counts(incoming), updated: { notes: 0, customQuestions: 0 }, notReplayed: [], corrected };
     }
     // Keys only for cards and reviews: which ids exist is all a merge needs to know of them.
     const [cardIds, reviewIds, notes, flags, customQuestions] = await Promise.all([
@@ -335,7 +346,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     await db.flags.bulkPut(plan.toWrite.flags);
     await db.customQuestions.bulkPut(plan.toWrite.customQuestions);
     await resync(db, bank, now);
-    return { mode, added: plan.added, updated: plan.updated, notReplayed: replayed.notReplayed };
+    return { mode, added: plan.added, updated: plan.updated, notReplayed: replayed.notReplayed, corrected };
   });
 }
 

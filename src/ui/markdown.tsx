@@ -41,6 +41,48 @@ const linkOpen: RendererRule = (tokens, idx, options, _env, self) => {
 };
 md.renderer.rules.link_open = linkOpen;
 
+// Any base works: a source stays on it only when it is relative to the page (protocol-relative
+// and backslash tricks such as `/\\host` resolve elsewhere).
+const PROBE_BASE = 'https://rehearse.invalid/';
+
+/** True when loading `src` would fetch from another origin (data: images never leave the device). */
+export function isOffOrigin(src: string): boolean {
+  if (/^data:image\//i.test(src.trim())) return false;
+  try {
+    return new URL(src, PROBE_BASE).origin !== new URL(PROBE_BASE).origin;
+  } catch {
+    return true;
+  }
+}
+
+function hostOf(src: string): string {
+  try {
+    return new URL(src, PROBE_BASE).host || src;
+  } catch {
+    return src;
+  }
+}
+
+// An image from elsewhere in user text is never fetched by itself: it becomes a link the
+// learner may open deliberately (the CSP would block the fetch anyway; this keeps it useful).
+const defaultImage = md.renderer.rules.image!;
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!;
+  const src = String(token.attrGet('src') ?? '');
+  if (!isOffOrigin(src)) return defaultImage(tokens, idx, options, env, self);
+  const alt = self.renderInlineAsText(token.children ?? [], options, env).trim();
+  const label = `Image${alt ? `: ${alt}` : ''} (not loaded, opens ${hostOf(src)})`;
+  return `<a class="remote-image" href="${escapeHtml(src)}" target="_blank" rel="noopener noreferrer nofollow">${escapeHtml(label)}</a>`;
+};
+
+// Defence in depth for anything that still reaches the sanitiser: no off-origin image source survives.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.nodeName !== 'IMG') return;
+  const src = node.getAttribute('src');
+  if (src !== null && isOffOrigin(src)) node.removeAttribute('src');
+  node.removeAttribute('srcset');
+});
+
 export function renderMarkdown(source: string, inline = false): string {
   const html = inline ? md.renderInline(source) : md.render(source);
   // Defence in depth: even though markdown-it escapes HTML, sanitise what reaches the DOM.

@@ -6,7 +6,8 @@ import { importBackup } from '../../src/db/backup-repo.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { isQuotaError } from '../../src/core/backup/storage-errors.ts';
 import { makeQuestion } from '../fixtures.ts';
-import { backupText, gradedCard, T0, DAY } from '../core/backup/backup-fixtures.ts';
+import { backupText, gradedCard, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
+import type { MemoryState } from '../../src/core/scheduling/fsrs.ts';
 import { applyMutations, mutations, prototypesUntouched } from '../core/backup/mutations.ts';
 
 const VALID = backupText();
@@ -70,11 +71,12 @@ describe('importing damaged and hostile backups (property-based, real Dexie)', (
             const after = await everything(db);
             const cardIds = new Set(after.cards.map((c) => c.id));
             expect(after.reviews.every((r) => cardIds.has(r.cardId))).toBe(true);
+            // Whatever the mode, every reviewed card's state is its log replayed.
+            const replayed = await replayLog(db);
+            for (const card of after.cards) if (replayed.has(card.id)) expect(memoryOf(card)).toEqual(replayed.get(card.id));
             if (mode === 'merge') {
-              // Nothing local is lost, and every reviewed card's state is its log replayed.
+              // Nothing local is lost.
               for (const review of before.reviews) expect(after.reviews).toContainEqual(review);
-              const replayed = await replayLog(db);
-              for (const card of after.cards) if (replayed.has(card.id)) expect(memoryOf(card)).toEqual(replayed.get(card.id));
             } else {
               expect(after.reviews.map((r) => r.id).sort()).toEqual(result.value.reviews.map((r) => r.id).sort());
             }
@@ -86,5 +88,59 @@ describe('importing damaged and hostile backups (property-based, real Dexie)', (
       { numRuns: 150 },
     );
     expect(imported).toBeGreaterThan(0);
+  });
+});
+
+/** Any memory state the backup format accepts: lies included (due 2100, stability 5000, 50 reps). */
+const statedMemory: fc.Arbitrary<MemoryState> = fc.record({
+  due: fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }),
+  stability: fc.double({ min: 0, max: 1_000_000, noNaN: true }),
+  difficulty: fc.double({ min: 0, max: 10, noNaN: true }),
+  state: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const),
+  reps: fc.nat(1000),
+  lapses: fc.nat(1000),
+  lastReview: fc.option(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), { nil: null }),
+  scheduledDays: fc.double({ min: 0, max: 1_000_000, noNaN: true }),
+  learningSteps: fc.nat(1000),
+});
+
+describe('card states that contradict their log (property-based, real Dexie)', () => {
+  it('any accepted backup, merged or replacing, leaves every card equal to the replay of its log', async () => {
+    let corrected = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.option(statedMemory, { freq: 2 }), { minLength: 3, maxLength: 3 }),
+        fc.constantFrom('merge' as const, 'replace' as const),
+        async (lies, mode) => {
+          const db = await device();
+          try {
+            const base = makeBackup();
+            const cards = base.cards.map((card, i) => (lies[i] ? { ...card, ...lies[i] } : card));
+            const parsed = parseBackup(backupText({ ...base, cards }));
+            expect(parsed.ok).toBe(true);
+            if (!parsed.ok) return;
+            const now = T0 + 50 * DAY;
+            const result = await importBackup(db, parsed.value, mode, now);
+            corrected += result.corrected;
+            const after = await db.cards.toArray();
+            const replayed = await replayLog(db);
+            for (const card of after) {
+              const truth = replayed.get(card.id);
+              if (truth) expect(memoryOf(card)).toEqual(truth);
+              else {
+                // No log: a new card, waiting for nothing later than now.
+                expect(card).toMatchObject({ state: 0, reps: 0, lapses: 0, lastReview: null, stability: 0, difficulty: 0 });
+                expect(card.due).toBeLessThanOrEqual(now);
+              }
+            }
+          } finally {
+            await db.delete();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // The generator does make lies, and the import does count them.
+    expect(corrected).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
+import { contentSecurityPolicy } from '../../src/build/csp.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,7 +42,8 @@ export async function serveBuild(outDir = process.env.REHEARSE_DIST ?? join(ROOT
     configFile: false,
     logLevel: 'silent',
     build: { outDir },
-    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    // The same headers as the project's preview server (configFile is off here).
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
   });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

@@ -23,3 +23,38 @@ describe('Markdown rendering of questions and notes', () => {
     expect(html).toContain('<li><strong>bold</strong> and <code>code</code></li>');
   });
 });
+
+describe('Images in a learner’s own text', () => {
+  const render = (source: string) => {
+    const box = document.createElement('div');
+    box.innerHTML = renderMarkdown(source);
+    return box;
+  };
+
+  it.each([
+    'http://127.0.0.1:9/x.png',
+    'https://example.com/a.png',
+    '//example.com/a.png',
+    'HTTP://EXAMPLE.COM/a.png',
+  ])('shows an image from %s as a link to open, never as an image to fetch', (src) => {
+    const box = render(`Look ![a chart](${src}) here`);
+    expect(box.querySelector('img')).toBeNull();
+    const link = box.querySelector('a.remote-image')!;
+    expect(link.textContent).toMatch(/^Image: a chart \(not loaded, opens /);
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    expect(link.getAttribute('target')).toBe('_blank');
+  });
+
+  it('keeps images from the app itself and inline data images', () => {
+    const box = render('![icon](/icon-192.png) ![dot](data:image/png;base64,iVBORw0KGgo=)');
+    expect([...box.querySelectorAll('img')].map((img) => img.getAttribute('src'))).toEqual(['/icon-192.png', 'data:image/png;base64,iVBORw0KGgo=']);
+    expect(box.querySelector('a.remote-image')).toBeNull();
+  });
+
+  it('inline rendering (titles) also never fetches a remote image', () => {
+    const box = document.createElement('span');
+    box.innerHTML = renderMarkdown('![x](https://example.com/x.png)', true);
+    expect(box.querySelector('img')).toBeNull();
+    expect(box.querySelector('a.remote-image')?.getAttribute('href')).toBe('https://example.com/x.png');
+  });
+});

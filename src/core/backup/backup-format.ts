@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
-import { DIFFICULTY_BY_LEVEL, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
+import { DIFFICULTY_BY_LEVEL, QUESTION_ID_PATTERN, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
 import { SettingsSchema, type Settings } from '../settings.ts';
 import { decodeConfig, type MemoryState } from '../scheduling/fsrs.ts';
 
@@ -92,6 +92,19 @@ const id = v.pipe(
   v.nonEmpty('must not be empty'),
   v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
 );
+// Ids that name questions and cards can only be what the app makes: a question id, or one with
+// `#answer|#mistakes`. Anything else (`=1+1#answer`) is refused, so it never reaches a CSV cell.
+const questionId = v.pipe(
+  v.string('must be text'),
+  v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  v.regex(QUESTION_ID_PATTERN, 'must be a question id: lowercase letters, digits and single hyphens'),
+);
+const CARD_ID_PATTERN = new RegExp(`${QUESTION_ID_PATTERN.source.slice(0, -1)}#(?:${CARD_KINDS.join('|')})$`);
+const cardIdText = v.pipe(
+  v.string('must be text'),
+  v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  v.regex(CARD_ID_PATTERN, `must be a card id: a question id then #${CARD_KINDS.join(' or #')}`),
+);
 const flag = v.optional(v.boolean('must be true or false'), false);
 
 export const MemorySchema = v.object(
@@ -112,8 +125,8 @@ export const MemorySchema = v.object(
 export const CardSchema = v.pipe(
   v.object(
     {
-      id,
-      questionId: id,
+      id: cardIdText,
+      questionId,
       kind: v.picklist(CARD_KINDS, `must be ${CARD_KINDS.join(' or ')}`),
       suspended: flag,
       hidden: flag,
@@ -141,7 +154,7 @@ export const ReviewSchema = v.pipe(
   v.object(
     {
       id,
-      cardId: id,
+      cardId: cardIdText,
       // 0 is not a grade: it logs a reset of the card to new (see RESET_RATING in core/scheduling/fsrs.ts).
       rating: v.picklist([0, 1, 2, 3, 4] as const, 'must be 1–4 (or 0 for a reset to new)'),
       reviewedAt: time,
@@ -163,14 +176,14 @@ export const ReviewSchema = v.pipe(
 
 export const NoteSchema = v.object(
   {
-    questionId: id,
+    questionId,
     text: v.pipe(v.string('must be text'), v.maxLength(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`)),
     updatedAt: time,
   },
   'must be an object',
 );
 
-export const FlagSchema = v.object({ questionId: id, flaggedAt: time }, 'must be an object');
+export const FlagSchema = v.object({ questionId, flaggedAt: time }, 'must be an object');
 
 /** An own question: the bank's fields and their difficulty-for-level rule, plus edit times. */
 export const CustomQuestionSchema = v.pipe(

@@ -11,10 +11,12 @@ export interface BackupSummary {
   /** Oldest and newest review times, or null when the log is empty. */
   firstReviewAt: number | null;
   lastReviewAt: number | null;
+  /** Cards whose stated state contradicts their own review log: an import rebuilds them from it. */
+  correctedCards: number;
 }
 
-/** What the import preview shows before anything is changed. */
-export function summarizeBackup(backup: Backup): BackupSummary {
+/** What the import preview shows before anything is changed (`correctedCards` from parseBackup). */
+export function summarizeBackup(backup: Backup, correctedCards = 0): BackupSummary {
   let first = Infinity;
   let last = -Infinity;
   for (const review of backup.reviews) {
@@ -32,6 +34,7 @@ export function summarizeBackup(backup: Backup): BackupSummary {
     flags: backup.flags.length,
     firstReviewAt: any ? first : null,
     lastReviewAt: any ? last : null,
+    correctedCards,
   };
 }
 

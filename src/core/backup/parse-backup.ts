@@ -15,8 +15,10 @@ import {
   type BackupCard,
   type BackupReview,
 } from './backup-format.ts';
+import { reconcileCards } from './reconcile-cards.ts';
 
-export type ParseBackupResult = { ok: true; value: Backup } | { ok: false; errors: string[] };
+/** `correctedCards`: cards whose stated state contradicts their log (an import rebuilds them). */
+export type ParseBackupResult = { ok: true; value: Backup; correctedCards: number } | { ok: false; errors: string[] };
 
 const NOT_A_BACKUP = 'This file is not a Rehearse backup';
 /** A wrecked file can have a million problems; the first few say enough. */
@@ -58,6 +60,10 @@ function parseUnchecked(text: unknown, maxBytes: number): ParseBackupResult {
       `This backup was made by a newer version of Rehearse (backup format ${header.version}; this version reads formats up to ${BACKUP_VERSION}). Update Rehearse (reload it while online), then import the file again.`,
     );
   }
+  // Without a known version no row can be read the right way: one message, not one per row.
+  if (header.version !== 1 && header.version !== 2) {
+    return fail(`version must be 1 or 2 (this file says ${JSON.stringify(header.version ?? null).slice(0, 40)}), so none of its rows can be read.`);
+  }
   return validate(data as Record<string, unknown>);
 }
 
@@ -78,7 +84,15 @@ function validate(data: Record<string, unknown>): ParseBackupResult {
   const backup: Backup = { format, version, exportedAt, device, schemaVersion, settings, cards, reviews, notes, flags, customQuestions };
   const clashes = crossCheck(backup);
   if (clashes.length) return { ok: false, errors: limit(clashes) };
-  return { ok: true, value: backup };
+  // Every card must be the replay of its log; a log that cannot be replayed is refused here.
+  const { corrected, unreplayable } = reconcileCards(backup.cards, backup.reviews, backup.exportedAt);
+  if (unreplayable.length) {
+    return {
+      ok: false,
+      errors: limit(unreplayable.map(({ id, reason }) => `card ${JSON.stringify(id)} has a review log that cannot be replayed (${reason.slice(0, 120)})`)),
+    };
+  }
+  return { ok: true, value: backup, correctedCards: corrected.length };
 }
 
 /** Validates a table's rows in place; a version 2 row is first turned from columns into an object. */

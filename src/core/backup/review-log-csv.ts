@@ -10,9 +10,13 @@ export interface CsvReview {
   before: { state: number };
 }
 
-/** RFC 4180 quoting, only where a value needs it. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One CSV cell: a text starting with = + - @ tab or CR is prefixed with ' so a spreadsheet shows
+ * it as text instead of running it as a formula (OWASP's rule), then RFC 4180 quoting where needed.
+ */
+export function csvField(value: string): string {
+  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 
 /**

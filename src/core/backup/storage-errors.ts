@@ -1,12 +1,7 @@
+import { isStorageFull } from '../write-errors.ts';
+
 /** True when the browser refused a write for lack of space, however the error is wrapped. */
-export function isQuotaError(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || depth > 4) return false;
-  const e = error as { name?: unknown; message?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
-  if (typeof e.name === 'string' && /quota/i.test(e.name)) return true;
-  if (typeof e.message === 'string' && /quota/i.test(e.message)) return true;
-  const nested = [e.inner, e.cause, ...(Array.isArray(e.failures) ? e.failures : e.failures && typeof e.failures === 'object' ? Object.values(e.failures) : [])];
-  return nested.some((inner) => isQuotaError(inner, depth + 1));
-}
+export const isQuotaError = isStorageFull;
 
 export type BackupAction = 'import' | 'undo' | 'export';
 

@@ -11,6 +11,9 @@ export const SECTION_HEADINGS = [
   'Follow-up questions',
 ] as const;
 
+/** Every question id, bank (`py-context-managers`) or own (`own-1a2b3c4d`): lowercase words joined by single hyphens. */
+export const QUESTION_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export const TECHNOLOGIES = ['python', 'ml', 'llm'] as const;
 export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 export type Technology = (typeof TECHNOLOGIES)[number];
@@ -54,7 +57,7 @@ export const QuestionSchema = v.pipe(
   v.object({
     id: v.pipe(
       v.string('id must be text'),
-      v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id must be lowercase letters, digits and single hyphens'),
+      v.regex(QUESTION_ID_PATTERN, 'id must be lowercase letters, digits and single hyphens'),
       v.maxLength(100, 'id is longer than 100 characters'),
     ),
     title: v.pipe(nonEmptyText('title'), v.maxLength(300, 'title is longer than 300 characters')),

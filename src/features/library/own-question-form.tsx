@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useServices } from '../../ui/app-context.tsx';
@@ -61,7 +62,11 @@ export default function OwnQuestionForm() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     const input = toInput(draft);
-    const result = editing ? await updateOwnQuestion(db, editing.id, input, now()) : await createOwnQuestion(db, input, now());
+    const result = await runWrite('Your question', () =>
+      editing ? updateOwnQuestion(db, editing.id, input, now()) : createOwnQuestion(db, input, now()),
+    );
+    // A refused write has its message on screen; the form keeps what was typed.
+    if (!result) return;
     if (!result.ok) {
       setErrors(result.errors);
       return;

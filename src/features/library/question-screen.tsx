@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -57,10 +58,10 @@ export default function QuestionScreen() {
       <h1 id="question-heading">{question.title}</h1>
       <div className="actions" role="group" aria-label="Question actions">
         <Link className="button primary" to={`/review?question=${encodeURIComponent(question.id)}&ahead=1`}>Study it now</Link>
-        <button type="button" onClick={() => void setQuestionSuspended(db, question.id, !suspended)}>
+        <button type="button" onClick={() => void runWrite(suspended ? 'Unsuspending this question' : 'Suspending this question', () => setQuestionSuspended(db, question.id, !suspended))}>
           {suspended ? 'Unsuspend' : 'Suspend'}
         </button>
-        <button type="button" aria-pressed={!!flag} onClick={() => void setFlagged(db, question.id, !flag, now())}>
+        <button type="button" aria-pressed={!!flag} onClick={() => void runWrite(flag ? 'Removing the flag' : 'The flag', () => setFlagged(db, question.id, !flag, now()))}>
           {flag ? 'Unflag' : 'Flag'}
         </button>
         <button type="button" onClick={() => setConfirming('reset')}>Reset progress</button>
@@ -76,9 +77,9 @@ export default function QuestionScreen() {
           <p id="confirm-reset">Start this question’s cards over as new? Your {reviewCount} past review{reviewCount === 1 ? '' : 's'} stay in the history.</p>
           <div className="actions">
             <button type="button" className="danger" onClick={async () => {
-              await resetQuestionProgress(db, question.id, now());
+              const done = await runWrite('The reset', () => resetQuestionProgress(db, question.id, now()).then(() => true));
               setConfirming(null);
-              setStatus('Progress reset: the cards are new again.');
+              if (done) setStatus('Progress reset: the cards are new again.');
             }}>Confirm reset</button>
             <button type="button" onClick={() => setConfirming(null)}>Cancel</button>
           </div>
@@ -92,8 +93,9 @@ export default function QuestionScreen() {
           </p>
           <div className="actions">
             <button type="button" className="danger" onClick={async () => {
-              await deleteOwnQuestion(db, question.id);
-              navigate('/library', { replace: true });
+              const done = await runWrite('Deleting the question', () => deleteOwnQuestion(db, question.id).then(() => true));
+              if (done) navigate('/library', { replace: true });
+              else setConfirming(null);
             }}>Confirm delete</button>
             <button type="button" onClick={() => setConfirming(null)}>Cancel</button>
           </div>
@@ -146,13 +148,8 @@ function NoteEditor({ questionId }: { questionId: string }) {
     if (pending.current === null) return;
     const value = pending.current;
     pending.current = null;
-    try {
-      await saveNote(db, questionId, value, now());
-      setState('saved');
-    } catch (error) {
-      setState('error');
-      console.error(error);
-    }
+    const done = await runWrite('Your note', () => saveNote(db, questionId, value, now()).then(() => true));
+    setState(done ? 'saved' : 'error');
   };
 
   useEffect(() => () => {

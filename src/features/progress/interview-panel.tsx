@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useServices } from '../../ui/app-context.tsx';
@@ -24,7 +25,8 @@ export function InterviewPanel(props: {
   useEffect(() => setDraft(props.interviewDate ?? ''), [props.interviewDate]);
 
   async function save(change: string | null) {
-    const result = await updateSettings(db, { interviewDate: change });
+    const result = await runWrite('The interview date', () => updateSettings(db, { interviewDate: change }));
+    if (!result) return;
     setError(result.ok ? null : result.errors.map((e) => e.replace(/^[\w.]+: /, '')).join('; '));
   }
   function submit(event: FormEvent) {

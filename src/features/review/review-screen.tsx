@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -94,7 +95,7 @@ export default function ReviewScreen() {
   const flagged = useLiveQuery(async () => (parsed ? isFlagged(db, parsed.questionId) : false), [db, parsed?.questionId]);
   useEffect(() => setNoteOpen(false), [store.currentId]);
   const toggleFlag = useCallback(() => {
-    if (parsed) void setFlagged(db, parsed.questionId, !flagged, now());
+    if (parsed) void runWrite(flagged ? 'Removing the flag' : 'The flag', () => setFlagged(db, parsed.questionId, !flagged, now()));
   }, [db, now, parsed?.questionId, flagged]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onKey = useCallback(
@@ -531,14 +532,9 @@ function NoteEditor({ questionId }: { questionId: string }) {
 
   const save = async () => {
     if (text === null || saved.current) return;
-    try {
-      await saveNote(db, questionId, text, now());
-      saved.current = true;
-      setState('saved');
-    } catch (error) {
-      setState('error');
-      console.error(error);
-    }
+    const done = await runWrite('Your note', () => saveNote(db, questionId, text, now()).then(() => true));
+    if (done) saved.current = true;
+    setState(done ? 'saved' : 'error');
   };
   // Leaving the card (grade, bury) saves what was typed.
   const latest = useRef(save);

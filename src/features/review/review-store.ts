@@ -1,3 +1,4 @@
+import { writeFailureMessage } from '../../core/write-errors.ts';
 import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
 import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
@@ -210,7 +211,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
         busy: false,
       });
     } catch (error) {
-      set({ busy: false, message: (error as Error).message });
+      set({ busy: false, message: writeFailureMessage('Undoing your last grade', error) });
     }
   },
 
@@ -236,7 +237,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
         notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
       });
     } catch (error) {
-      set({ busy: false, message: `That card could not be set aside: ${(error as Error).message}` });
+      set({ busy: false, message: writeFailureMessage(how === 'bury' ? 'Burying this card' : 'Suspending this card', error) });
     }
   },
 

@@ -55,9 +55,13 @@ function download(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+function corrections(n: number): string {
+  return n ? ` ${plural(n, 'card')} whose stated schedule contradicted its review history ${n === 1 ? 'was' : 'were'} rebuilt from that history.` : '';
+}
+
 function describeImport(result: ImportResult): string {
   if (result.mode === 'replace') {
-    return `This device now holds the backup: ${plural(result.added.cards, 'card')}, ${plural(result.added.reviews, 'review')}, ${plural(result.added.customQuestions, 'own question')} and ${plural(result.added.notes, 'note')}. Your previous data is kept: Undo replace puts it back.`;
+    return `This device now holds the backup: ${plural(result.added.cards, 'card')}, ${plural(result.added.reviews, 'review')}, ${plural(result.added.customQuestions, 'own question')} and ${plural(result.added.notes, 'note')}. Your previous data is kept: Undo replace puts it back.${corrections(result.corrected)}`;
   }
   const added = [
     plural(result.added.reviews, 'review'),
@@ -71,6 +75,7 @@ function describeImport(result: ImportResult): string {
     `Merged. Added ${listPhrase(added)}` +
     (updated ? `; ${plural(updated, 'note or own question')} replaced by newer versions from the backup` : '') +
     '. Nothing on this device was lost.' +
+    corrections(result.corrected) +
     (result.notReplayed.length ? ` ${plural(result.notReplayed.length, 'card')} kept their stored state because their history is damaged.` : '')
   );
 }
@@ -146,7 +151,7 @@ export function BackupSection() {
     if (!read.ok) return refuse([read.error]);
     const parsed = parseBackup(read.text, MAX_BACKUP_TEXT_BYTES);
     if (!parsed.ok) return refuse(parsed.errors);
-    setStage({ kind: 'preview', backup: parsed.value, summary: summarizeBackup(parsed.value), fileName: file.name });
+    setStage({ kind: 'preview', backup: parsed.value, summary: summarizeBackup(parsed.value, parsed.correctedCards), fileName: file.name });
   }
 
   async function runImport(backup: Backup, mode: 'merge' | 'replace') {
@@ -268,13 +273,21 @@ function Facts({ summary }: { summary: BackupSummary }) {
     ['Flags', summary.flags.toLocaleString()],
   ];
   return (
-    <dl className="backup-facts">
-      {facts.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl className="backup-facts">
+        {facts.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {summary.correctedCards > 0 && (
+        <p className="muted">
+          {plural(summary.correctedCards, 'card')} in this file {summary.correctedCards === 1 ? 'states a schedule' : 'state schedules'} that
+          {summary.correctedCards === 1 ? ' contradicts its' : ' contradict their'} review history: importing rebuilds {summary.correctedCards === 1 ? 'it' : 'them'} from that history.
+        </p>
+      )}
+    </>
   );
 }

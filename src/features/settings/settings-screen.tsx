@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
@@ -66,7 +67,7 @@ export default function SettingsScreen() {
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const result = await updateSettings(db, {
+    const result = await runWrite('Your settings', () => updateSettings(db, {
       desiredRetention: numberOrNaN(draft.retentionPercent) / 100,
       newPerDay: numberOrNaN(draft.newPerDay),
       reviewsPerDay: numberOrNaN(draft.reviewsPerDay),
@@ -77,7 +78,9 @@ export default function SettingsScreen() {
       maximumIntervalDays: numberOrNaN(draft.maximumIntervalDays),
       interviewDate: draft.interviewDate || null,
       typeAnswerFirst: draft.typeAnswerFirst,
-    });
+    }));
+    // A refused write has its message on screen; the form keeps what was typed.
+    if (!result) return setSaved(false);
     // The saved form is what was stored ("1m, 10m" reads back as "1m 10m"), so it is no longer unsaved.
     if (result.ok) setDraft(toDraft(result.value));
     setErrors(result.ok ? [] : result.errors.map((e) => e.replace(/^[\w.]+: /, '')));
@@ -85,7 +88,7 @@ export default function SettingsScreen() {
   }
 
   async function setTheme(theme: Settings['theme']) {
-    await updateSettings(db, { theme });
+    await runWrite('The theme', () => updateSettings(db, { theme }));
   }
 
   return (

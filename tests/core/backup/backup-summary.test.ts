@@ -19,6 +19,7 @@ describe('the import preview summary', () => {
       flags: 1,
       firstReviewAt: Math.min(...times),
       lastReviewAt: Math.max(...times),
+      correctedCards: 0,
     });
     expect(summarizeBackup(makeBackup({ reviews: [] }))).toMatchObject({ reviews: 0, firstReviewAt: null, lastReviewAt: null });
   });
@@ -74,6 +75,23 @@ describe('the review log as CSV', () => {
     ]).join('');
     expect(csv.split('\n').slice(1, 3)).toEqual([`py-a#answer,${T0},3,0,4000`, `"x,""y""#answer",${T0},3,0,4000`]);
     expect(reviewLogCsv([]).join('')).toBe(`${REVIEW_LOG_CSV_HEADER}\n`);
+  });
+
+  it('shows ids that a spreadsheet would run as formulas as plain text (prefixed with a quote)', () => {
+    const base = makeBackup().reviews[0]!;
+    const hostile = ['=1+1#answer', '+1#answer', '-1#answer', '@SUM(A1)#answer', '\tx#answer', '\rx#answer', '=HYPERLINK("http://x","y")#answer'];
+    const lines = reviewLogCsv(hostile.map((cardId, i) => ({ ...base, id: `r${i}`, cardId }))).join('').split('\n').slice(1, -1);
+    expect(lines.map((line) => line.slice(0, line.lastIndexOf(`,${T0},`)))).toEqual([
+      "'=1+1#answer",
+      "'+1#answer",
+      "'-1#answer",
+      "'@SUM(A1)#answer",
+      "'\tx#answer",
+      '"\'\rx#answer"',
+      '"\'=HYPERLINK(""http://x"",""y"")#answer"',
+    ]);
+    // Not one cell, as a spreadsheet reads it after unquoting, starts with a formula character.
+    expect(lines.every((line) => !/^"?[=+\-@\t\r]/.test(line))).toBe(true);
   });
 });
 

@@ -25,13 +25,13 @@ describe('reading a backup file', () => {
     const backup = makeBackup();
     const text = backupText(backup);
     expect(text.split('\n').length).toBeGreaterThan(backup.reviews.length);
-    expect(parseBackup(text)).toEqual({ ok: true, value: backup });
+    expect(parseBackup(text)).toEqual({ ok: true, value: backup, correctedCards: 0 });
   });
 
   it('still reads a version 1 file (rows as objects) as the same backup', () => {
     const backup = makeBackup();
     expect(JSON.parse(backupTextV1(backup)).reviews[0]).toHaveProperty('before');
-    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 } });
+    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 }, correctedCards: 0 });
   });
 
   it('writes card and review rows as arrays with a legend, each schedule once: under half the size of version 1', () => {
@@ -42,11 +42,11 @@ describe('reading a backup file', () => {
     expect(v2.reviews[0]).toEqual(expect.any(Array));
     expect(v2.configs).toHaveLength(1);
     expect(backupText(backup).length).toBeLessThan(backupTextV1(backup).length / 2);
-    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup });
+    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup, correctedCards: 0 });
   });
   it('reads a backup with empty tables and a byte-order mark', () => {
     const backup = makeBackup({ cards: [], reviews: [], notes: [], flags: [], customQuestions: [] });
-    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup });
+    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup, correctedCards: 0 });
   });
 
   it('says a truncated file is not valid JSON', () => {
@@ -69,8 +69,17 @@ describe('reading a backup file', () => {
     const [message] = errorsOf(JSON.stringify({ ...dataV2(), version: 3 }));
     expect(message).toMatch(/made by a newer version of Rehearse \(backup format 3; this version reads formats up to 2\)/);
     expect(message).toMatch(/Update Rehearse/);
-    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1 or 2']);
-    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1 or 2']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: 0 }))).toEqual(['version must be 1 or 2 (this file says 0), so none of its rows can be read.']);
+    expect(errorsOf(JSON.stringify({ ...data(), version: '1' }))).toEqual(['version must be 1 or 2 (this file says "1"), so none of its rows can be read.']);
+  });
+
+  it('a backup with a bad version gets exactly one message, not one per row', () => {
+    for (const version of ['x', null, 0, 1.5, -1, '2']) {
+      for (const d of [data(), dataV2()]) {
+        d.version = version;
+        expect(errorsOf(JSON.stringify(d))).toEqual([`version must be 1 or 2 (this file says ${JSON.stringify(version)}), so none of its rows can be read.`]);
+      }
+    }
   });
 
   it('refuses an oversized file before parsing it', () => {
@@ -100,7 +109,7 @@ describe('reading a backup file', () => {
         'reviews[1].rating must be 1–4 (or 0 for a reset to new)',
         'reviews[2].before.state must be 0–3 (new, learning, review, relearning)',
         'cards[0].due must be a time (milliseconds since 1970)',
-        'cards[1].id must not be empty',
+        'cards[1].id must be a card id: a question id then #answer or #mistakes',
         'reviews[0].cardId is missing',
         'reviews[3].config must be a schedule such as "0.9|365|1m 10m|10m|"',
         'notes[0].updatedAt must be a time (milliseconds since 1970)',
@@ -162,6 +171,25 @@ describe('reading a backup file', () => {
     const d = data();
     d.cards[0].questionId = 'py-b';
     expect(errorsOf(JSON.stringify(d))).toEqual(['cards[0] has an id that is not "<questionId>#<kind>"']);
+  });
+
+  it('refuses card ids the app could never make, such as spreadsheet formulas', () => {
+    for (const bad of ['=1+1', '+cmd', '-2', '@SUM(A1)', '\tpy-a', 'Py-A', 'py--a']) {
+      const d = data();
+      d.cards[0].id = `${bad}#answer`;
+      d.cards[0].questionId = bad;
+      for (const r of d.reviews) if (r.cardId === 'py-a#answer') r.cardId = `${bad}#answer`;
+      const errors = errorsOf(JSON.stringify(d));
+      expect(errors).toContain('cards[0].id must be a card id: a question id then #answer or #mistakes');
+      expect(errors).toContain('cards[0].questionId must be a question id: lowercase letters, digits and single hyphens');
+      expect(errors).toContain('reviews[0].cardId must be a card id: a question id then #answer or #mistakes');
+    }
+    const note = data();
+    note.notes[0].questionId = '=HYPERLINK("http://x")';
+    expect(errorsOf(JSON.stringify(note))).toEqual(['notes[0].questionId must be a question id: lowercase letters, digits and single hyphens']);
+    const flag = data();
+    flag.flags[0].questionId = 'own-ab12#answer';
+    expect(errorsOf(JSON.stringify(flag))).toEqual(['flags[0].questionId must be a question id: lowercase letters, digits and single hyphens']);
   });
 
   it('refuses duplicate review ids and reviews of cards the backup lacks', () => {

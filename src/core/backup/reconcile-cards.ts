@@ -1,0 +1,65 @@
+import { newMemory, replay, type MemoryState } from '../scheduling/fsrs.ts';
+
+const MEMORY_KEYS = ['due', 'stability', 'difficulty', 'state', 'reps', 'lapses', 'lastReview', 'scheduledDays', 'learningSteps'] as const;
+
+function sameMemory(a: MemoryState, b: MemoryState): boolean {
+  return MEMORY_KEYS.every((k) => Object.is(a[k], b[k]));
+}
+
+/** A card never graded: new in every field, and due no later than now (a new card waits for nothing). */
+function isUntouchedNew(card: MemoryState, now: number): boolean {
+  const fresh = newMemory(card.due);
+  return sameMemory(card, fresh) && card.due <= now;
+}
+
+interface LogEntry {
+  id: string;
+  cardId: string;
+  rating: number;
+  reviewedAt: number;
+  config: string;
+  before: MemoryState;
+}
+
+/**
+ * The review log is the truth; a card's stored state is only a cache of it. Every card leaves
+ * here as the replay of its own log (in time order, ties by review id, as on every device), and
+ * a card without a log as a new card. `corrected` names the cards whose stated state said
+ * otherwise (e.g. due in 2100, stability 5000, 50 reps against one review); `unreplayable` the
+ * cards whose log no scheduler can follow (they are left as they were: callers refuse them).
+ */
+export function reconcileCards<Card extends MemoryState & { id: string }>(
+  cards: readonly Card[],
+  reviews: readonly LogEntry[],
+  now: number,
+): { cards: Card[]; corrected: string[]; unreplayable: { id: string; reason: string }[] } {
+  const logs = new Map<string, LogEntry[]>();
+  for (const review of reviews) {
+    const log = logs.get(review.cardId);
+    if (log) log.push(review);
+    else logs.set(review.cardId, [review]);
+  }
+  const corrected: string[] = [];
+  const unreplayable: { id: string; reason: string }[] = [];
+  const out = cards.map((card) => {
+    const log = logs.get(card.id);
+    let truth: MemoryState;
+    if (!log) {
+      if (isUntouchedNew(card, now)) return card;
+      truth = newMemory(now);
+    } else {
+      log.sort((a, b) => a.reviewedAt - b.reviewedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      try {
+        truth = replay(card.id, log[0]!.before, log as Parameters<typeof replay>[2]);
+      } catch (error) {
+        // E.g. a review dated before the last one its starting state names: no schedule can follow.
+        unreplayable.push({ id: card.id, reason: error instanceof Error ? error.message : String(error) });
+        return card;
+      }
+      if (sameMemory(card, truth)) return card;
+    }
+    corrected.push(card.id);
+    return { ...card, ...truth };
+  });
+  return { cards: out, corrected, unreplayable };
+}
