@@ -88,7 +88,8 @@ describe('importing damaged and hostile backups (property-based, real Dexie)', (
       { numRuns: 150 },
     );
     expect(imported).toBeGreaterThan(0);
-  });
+    // 150 real Dexie imports: seconds on an idle machine, far more on a busy 2-core one.
+  }, 180_000);
 });
 
 /** Any memory state the backup format accepts: lies included (due 2100, stability 5000, 50 reps). */
@@ -142,5 +143,5 @@ describe('card states that contradict their log (property-based, real Dexie)', (
     );
     // The generator does make lies, and the import does count them.
     expect(corrected).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });
