@@ -64,7 +64,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/{core,db,features,ui,app,build}/**/*.test.{ts,tsx}'],
+          include: ['tests/{core,db,features,ui,app,build,sync}/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['tests/setup.ts'],
           testTimeout: 30_000,
