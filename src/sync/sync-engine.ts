@@ -1,4 +1,5 @@
-import { mergeFields, parseSyncDoc, sameFields, type Fields, type SyncDoc } from '../core/sync/sync-docs.ts';
+import { mergeFields, sameFields, type Fields, type SyncDoc } from '../core/sync/sync-docs.ts';
+import { parseSyncDoc } from '../core/sync/parse-sync-doc.ts';
 import type { RehearseDb } from '../db/database.ts';
 import { replayTouchedCards } from '../db/backup-repo.ts';
 import { applyIncoming, loadCheckpoint, markPushed, readOutbox, type ApplyReport } from '../db/sync-repo.ts';

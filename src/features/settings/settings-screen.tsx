@@ -5,6 +5,7 @@ import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';
 import { BackupSection } from './backup-section.tsx';
 import { ParametersSection } from './parameters-section.tsx';
+import { SyncSection } from './sync-section.tsx';
 import { useLeaveGuard } from '../../ui/leave-guard.ts';
 
 interface Draft {
@@ -172,6 +173,7 @@ export default function SettingsScreen() {
       </fieldset>
       <ParametersSection />
       <BackupSection />
+      <SyncSection />
       <DeviceSection />
     </section>
   );
