@@ -119,9 +119,15 @@ export async function resume(db: RehearseDb): Promise<void> {
 function start(db: RehearseDb, account: SyncAccount): void {
   const mirror = new PouchDB(mirrorName(account));
   const remote = new PouchDB(`${account.server}/${account.database}`, { fetch: withCookies, skip_setup: true });
-  const replication = mirror.sync(remote, { live: true, retry: true });
   const stopper = new AbortController();
-  running = { db, mirror, remote, replication, timer: null, stop: stopper };
+  running = { db, mirror, remote, replication: replicate(mirror, remote), timer: null, stop: stopper };
+  syncStatus.setState({ lastSyncAt: account.lastSyncAt });
+  schedule(0);
+}
+
+/** Live two-way replication of the mirror with the server; PouchDB retries with its own backoff. */
+function replicate(mirror: PouchDatabase, remote: PouchDatabase): Replication {
+  const replication = mirror.sync(remote, { live: true, retry: true });
   replication
     .on('change', () => schedule(0))
     .on('paused', (error) => {
@@ -130,9 +136,11 @@ function start(db: RehearseDb, account: SyncAccount): void {
     })
     .on('denied', (error) => syncStatus.setState({ state: 'error', message: `The server refused a document: ${reason(error)}` }))
     .on('error', (error) => syncStatus.setState({ state: 'error', message: `Sync stopped: ${reason(error)}. Sign in again.` }));
-  syncStatus.setState({ lastSyncAt: account.lastSyncAt });
-  schedule(0);
+  return replication;
 }
+
+// Back online: do not wait for the replication's backoff.
+if (typeof window !== 'undefined') window.addEventListener('online', () => syncNow());
 
 function reason(error: unknown): string {
   const e = error as { reason?: string; message?: string; status?: number };
@@ -191,6 +199,12 @@ async function round(): Promise<void> {
 /** "Sync now": a round at once (replication retries on its own). */
 export function syncNow(): void {
   failures = 0;
+  if (running) {
+    // A replication waiting out its backoff starts again at once.
+    running.replication.cancel();
+    running.replication = replicate(running.mirror, running.remote);
+    syncStatus.setState({ state: 'syncing', done: 0, total: 0, message: null });
+  }
   schedule(0);
 }
 
