@@ -186,7 +186,7 @@ describe('live sync over CouchDB replication', () => {
           expect(card).toMatchObject((await replayLog(devices[0]!.db)).get(card.id)!);
         }
       }),
-      { numRuns: 15 },
+      { numRuns: Number(process.env.SYNC_FC_RUNS ?? 15) },
     );
   }, 120_000);
 });
