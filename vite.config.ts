@@ -45,6 +45,10 @@ export default defineConfig({
       workbox: {
         // The optimiser's WebAssembly is precached too, so a fit works offline (it loads only when used).
         globPatterns: ['**/*.{js,css,html,svg,woff2,wasm}'],
+        // Sync (PouchDB, ~130 kB) is only for learners who turn it on: kept out of the precache
+        // budget and cached on first use instead, so it still starts offline afterwards.
+        globIgnores: ['**/sync-client-*.js'],
+        runtimeCaching: [{ urlPattern: /\/assets\/sync-client-[^/]+\.js$/, handler: 'CacheFirst', options: { cacheName: 'rehearse-sync' } }],
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
@@ -68,7 +72,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/{core,db,features,ui,app,build}/**/*.test.{ts,tsx}'],
+          include: ['tests/{core,db,features,ui,app,build,sync}/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['tests/setup.ts'],
           testTimeout: 30_000,

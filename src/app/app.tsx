@@ -4,6 +4,7 @@ import { BrowserRouter, MemoryRouter, NavLink, Route, Routes } from 'react-route
 import type { RehearseDb } from '../db/database.ts';
 import { loadBank, type Bank } from '../db/bank.ts';
 import { syncBankCards } from '../db/cards-repo.ts';
+import { loadAccount } from '../db/sync-repo.ts';
 import { ServicesProvider, useSettings, type Services } from '../ui/app-context.tsx';
 import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
@@ -38,6 +39,8 @@ export function App({ db, now, initialPath }: AppProps) {
       const bank: Bank = await loadBank();
       await syncBankCards(db, bank, now());
       if (!cancelled) setServices({ db, bank, now });
+      // Sync resumes only where the learner turned it on: PouchDB is not in the initial JavaScript.
+      if ((await loadAccount(db))?.connected) void import('../sync/sync-client.ts').then((m) => m.resume(db)).catch(() => undefined);
     })().catch((error: Error) => {
       if (!cancelled) setFailure(describeStartupError(error));
     });

@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
+import { queueReviews, syncTables } from './sync-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
 // and the first screen must not carry code that only Settings needs.
@@ -23,7 +24,7 @@ const UNDO_INFO_KEY = 'undoReplaceInfo';
 const BANK_VERSION_KEY = 'bankVersion';
 
 function allTables(db: RehearseDb): Table[] {
-  return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions];
+  return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions, ...syncTables(db)];
 }
 
 export interface ExportResult<T> extends WriteReport {
@@ -278,6 +279,16 @@ async function replayCards(
   return { changed, notReplayed };
 }
 
+/**
+ * Replays only these cards' logs (after sync brought or voided reviews); run inside the
+ * caller's transaction. Returns the cards whose state changed, not yet written.
+ */
+export async function replayTouchedCards(db: RehearseDb, cardIds: readonly string[]): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
+  // The id list only steers how logs are read (one range or point reads), so small batches skip it.
+  const known = cardIds.length < 20 ? [...cardIds] : ((await db.cards.toCollection().primaryKeys()) as string[]);
+  return replayCards(db, cardIds, new Map(), known);
+}
+
 function counts(data: Collection<unknown, unknown>): MergeCounts {
   return {
     cards: data.cards.length,
@@ -338,6 +349,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     ]);
     const plan = planMerge({ cardIds: new Set(cardIds), reviewIds: new Set(reviewIds), notes, flags, customQuestions }, incoming);
     await addInBatches(db.reviews, plan.toWrite.reviews);
+    await queueReviews(db, plan.toWrite.reviews, now);
     const added = new Map(plan.toWrite.cards.map((card) => [card.id, card]));
     const replayed = await replayCards(db, plan.toReplay, added, cardIds as string[]);
     await addInBatches(db.cards, [...added.values()]);

@@ -1,4 +1,5 @@
 import { bucketOf, type RehearseDb } from './database.ts';
+import { stampCardMeta, suspendedField, syncTables } from './sync-repo.ts';
 
 /**
  * Card-level actions taken during a review. Neither is a grade, so neither writes to the
@@ -12,11 +13,12 @@ export async function buryCard(db: RehearseDb, cardId: string, until: number): P
 }
 
 /** Suspends or restores one card; a suspended card leaves every queue until restored. */
-export async function setCardSuspended(db: RehearseDb, cardId: string, suspended: boolean): Promise<void> {
-  await db.transaction('rw', db.cards, async () => {
+export async function setCardSuspended(db: RehearseDb, cardId: string, suspended: boolean, now = Date.now()): Promise<void> {
+  await db.transaction('rw', [db.cards, ...syncTables(db)], async () => {
     const card = await db.cards.get(cardId);
     if (!card) throw new Error(`Card ${cardId} no longer exists.`);
     await db.cards.put({ ...card, suspended, bucket: bucketOf({ ...card, suspended }) });
+    await stampCardMeta(db, card.questionId, { [suspendedField(card.kind)]: suspended }, now);
   });
 }
 

@@ -17,6 +17,7 @@ import type { Settings } from '../core/settings.ts';
 import { BUCKET, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { getMeta, setMeta } from './settings-repo.ts';
 import { isBuried } from './card-actions.ts';
+import { queueReviews, queueUndo, stampCardMeta, suspendedField, syncTables } from './sync-repo.ts';
 
 export const OWN_PREFIX = 'own-';
 
@@ -193,7 +194,7 @@ export async function gradeCard(
   db: RehearseDb,
   input: { cardId: string; rating: Rating; now: number; durationMs: number; settings: Settings },
 ): Promise<{ review: ReviewRow; card: CardRow }> {
-  return db.transaction('rw', db.cards, db.reviews, async () => {
+  return db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
     const [card, logged] = await Promise.all([
       db.cards.get(input.cardId),
       db.reviews.where('cardId').equals(input.cardId).toArray(),
@@ -216,6 +217,7 @@ export async function gradeCard(
     const updated: CardRow = { ...card, ...next, bucket: bucketOf({ ...card, ...next }) };
     await db.reviews.add(review);
     await db.cards.put(updated);
+    await queueReviews(db, [review], at);
     return { review, card: updated };
   });
 }
@@ -227,8 +229,8 @@ export class UndoRefusedError extends Error {}
  * the review is not the card's last in replay order (another grade of the card committed
  * after it, perhaps in another tab): removing it would leave the card unlike its log.
  */
-export async function undoReview(db: RehearseDb, reviewId: string): Promise<CardRow> {
-  return db.transaction('rw', db.cards, db.reviews, async () => {
+export async function undoReview(db: RehearseDb, reviewId: string, now = Date.now()): Promise<CardRow> {
+  return db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
     const review = await db.reviews.get(reviewId);
     if (!review) throw new UndoRefusedError('That review is no longer in the log.');
     const log = sortReviews(await db.reviews.where('cardId').equals(review.cardId).toArray());
@@ -240,6 +242,7 @@ export async function undoReview(db: RehearseDb, reviewId: string): Promise<Card
     const restored: CardRow = { ...card, ...review.before, bucket: bucketOf({ ...card, ...review.before }) };
     await db.reviews.delete(reviewId);
     await db.cards.put(restored);
+    await queueUndo(db, review, now);
     return restored;
   });
 }
@@ -280,10 +283,11 @@ export async function rebuildCardsFromLog(db: RehearseDb): Promise<number> {
 
 
 /** Suspends or restores every card of a question; suspended cards leave every queue. */
-export async function setQuestionSuspended(db: RehearseDb, questionId: string, suspended: boolean): Promise<void> {
-  await db.transaction('rw', db.cards, async () => {
+export async function setQuestionSuspended(db: RehearseDb, questionId: string, suspended: boolean, now = Date.now()): Promise<void> {
+  await db.transaction('rw', [db.cards, ...syncTables(db)], async () => {
     const cards = await db.cards.where('questionId').equals(questionId).toArray();
     await db.cards.bulkPut(cards.map((c) => ({ ...c, suspended, bucket: bucketOf({ ...c, suspended }) })));
+    await stampCardMeta(db, questionId, Object.fromEntries(cards.map((c) => [suspendedField(c.kind), suspended])), now);
   });
 }
 
@@ -312,11 +316,13 @@ export async function questionHistory(db: RehearseDb, questionId: string): Promi
  * (undo, merges) arrives at the same state and the earlier history stays visible.
  */
 export async function resetQuestionProgress(db: RehearseDb, questionId: string, now: number): Promise<number> {
-  return db.transaction('rw', db.cards, db.reviews, async () => {
+  return db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
     const cards = (await db.cards.where('questionId').equals(questionId).toArray()).filter((c) => c.state !== 0 || c.reps > 0);
     for (const card of cards) {
+      const id = crypto.randomUUID();
+      await queueReviews(db, [{ id }], now);
       await db.reviews.add({
-        id: crypto.randomUUID(),
+        id,
         cardId: card.id,
         rating: RESET_RATING,
         reviewedAt: now,

@@ -5,6 +5,7 @@ import type { Question } from '../core/bank/question.ts';
 import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
+import type { VoidDoc } from '../core/sync/sync-docs.ts';
 import { emptyTotalsRow, tallyInto, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
 
@@ -22,6 +23,8 @@ export const TABLES = {
   cardSlots: 'cardSlots',
   reviewTallies: 'reviewTallies',
   ownSummaries: 'ownSummaries',
+  outbox: 'outbox',
+  syncState: 'syncState',
 } as const;
 
 /**
@@ -79,6 +82,20 @@ export interface CustomQuestionRow extends Question {
   updatedAt: number;
 }
 
+/** A synced document waiting to leave this device (see src/db/sync-repo.ts). */
+export interface OutboxRow {
+  docId: string;
+  queuedAt: number;
+  /** The document itself when it cannot be rebuilt from the tables (a void: its review is gone). */
+  doc?: VoidDoc;
+}
+
+/** Sync bookkeeping: the account, the pull checkpoint, field stamps of mutable documents, voided review ids. */
+export interface SyncStateRow {
+  id: string;
+  [field: string]: unknown;
+}
+
 export type RehearseDb = Dexie & {
   cards: EntityTable<CardRow, 'id'>;
   reviews: EntityTable<ReviewRow, 'id'>;
@@ -91,6 +108,8 @@ export type RehearseDb = Dexie & {
   cardSlots: EntityTable<CardSlotRow, 'id'>;
   reviewTallies: EntityTable<ReviewTallyRow, 'block'>;
   ownSummaries: EntityTable<OwnSummaryTable | OwnSummaryVersion, 'key'>;
+  outbox: EntityTable<OutboxRow, 'docId'>;
+  syncState: EntityTable<SyncStateRow, 'id'>;
 };
 
 /** Schema history. Never edit a published version: add a new one with an upgrade. */
@@ -119,9 +138,18 @@ export function defineSchema(db: Dexie): void {
       [TABLES.ownSummaries]: 'key',
     })
     .upgrade(buildDerivedTables);
+  // v4: live sync. The outbox of documents to push and the sync state (account, checkpoint,
+  // field stamps). New tables only: nothing is queued until the learner connects, when the
+  // whole collection is queued once.
+  db.version(4)
+    .stores({
+      [TABLES.outbox]: 'docId, queuedAt',
+      [TABLES.syncState]: 'id',
+    })
+    .upgrade(() => undefined);
 }
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const PAGE = 5000;
 

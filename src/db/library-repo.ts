@@ -4,6 +4,8 @@ import { validateQuestion, type Question, type ValidationResult } from '../core/
 import { newMemory } from '../core/scheduling/fsrs.ts';
 import { BUCKET, bucketOf, type CardRow, type CustomQuestionRow, type RehearseDb } from './database.ts';
 import { OWN_PREFIX } from './cards-repo.ts';
+import { stampCardMeta, stampFields, syncTables } from './sync-repo.ts';
+import { questionDocId } from '../core/sync/sync-docs.ts';
 
 /** What the learner types into the own-question form (lists one item per line). */
 export type OwnQuestionInput = Omit<Question, 'id'>;
@@ -51,7 +53,7 @@ export async function createOwnQuestion(
   const checked = validateOwnQuestion(input, id);
   if (!checked.ok) return checked;
   const row: CustomQuestionRow = { ...checked.value, createdAt: now, updatedAt: now };
-  return db.transaction('rw', db.customQuestions, db.cards, db.ownSummaries, async () => {
+  return db.transaction('rw', [db.customQuestions, db.cards, db.ownSummaries, ...syncTables(db)], async () => {
     const lower = row.title.toLowerCase();
     // The summaries row holds every title: no scan of tens of thousands of question rows.
     const titles = (await loadOwnSummaries(db))?.titles ?? [];
@@ -60,6 +62,7 @@ export async function createOwnQuestion(
     }
     await db.customQuestions.add(row);
     await db.cards.bulkAdd(ownCards(id));
+    await stampFields(db, questionDocId(id), { body: row }, now);
     return { ok: true as const, value: row };
   });
 }
@@ -73,11 +76,12 @@ export async function updateOwnQuestion(
 ): Promise<ValidationResult<CustomQuestionRow>> {
   const checked = validateOwnQuestion(input, id);
   if (!checked.ok) return checked;
-  return db.transaction('rw', db.customQuestions, async () => {
+  return db.transaction('rw', [db.customQuestions, ...syncTables(db)], async () => {
     const existing = await db.customQuestions.get(id);
     if (!existing) return { ok: false as const, errors: ['This question no longer exists.'] };
     const row: CustomQuestionRow = { ...checked.value, createdAt: existing.createdAt, updatedAt: now };
     await db.customQuestions.put(row);
+    await stampFields(db, questionDocId(id), { body: row }, now);
     return { ok: true as const, value: row };
   });
 }
@@ -86,9 +90,11 @@ export async function updateOwnQuestion(
  * Deletes an own question. Its cards are hidden, not deleted, and its reviews stay in
  * the log (and in backups); they no longer count towards mastery or statistics.
  */
-export async function deleteOwnQuestion(db: RehearseDb, id: string): Promise<void> {
-  await db.transaction('rw', db.customQuestions, db.cards, db.notes, db.flags, async () => {
+export async function deleteOwnQuestion(db: RehearseDb, id: string, now = Date.now()): Promise<void> {
+  await db.transaction('rw', [db.customQuestions, db.cards, db.notes, db.flags, ...syncTables(db)], async () => {
     await db.customQuestions.delete(id);
+    await stampFields(db, questionDocId(id), { body: null }, now);
+    await stampCardMeta(db, id, { note: null, flag: null }, now);
     await db.notes.delete(id);
     await db.flags.delete(id);
     const cards = await db.cards.where('questionId').equals(id).toArray();
@@ -98,13 +104,19 @@ export async function deleteOwnQuestion(db: RehearseDb, id: string): Promise<voi
 
 export async function saveNote(db: RehearseDb, questionId: string, text: string, now: number): Promise<void> {
   if (text.length > 20_000) throw new Error('Notes are limited to 20,000 characters.');
-  if (text.trim()) await db.notes.put({ questionId, text, updatedAt: now });
-  else await db.notes.delete(questionId);
+  await db.transaction('rw', [db.notes, ...syncTables(db)], async () => {
+    if (text.trim()) await db.notes.put({ questionId, text, updatedAt: now });
+    else await db.notes.delete(questionId);
+    await stampCardMeta(db, questionId, { note: text.trim() ? text : null }, now);
+  });
 }
 
 export async function setFlagged(db: RehearseDb, questionId: string, flagged: boolean, now: number): Promise<void> {
-  if (flagged) await db.flags.put({ questionId, flaggedAt: now });
-  else await db.flags.delete(questionId);
+  await db.transaction('rw', [db.flags, ...syncTables(db)], async () => {
+    if (flagged) await db.flags.put({ questionId, flaggedAt: now });
+    else await db.flags.delete(questionId);
+    await stampCardMeta(db, questionId, { flag: flagged ? now : null }, now);
+  });
 }
 
 /**

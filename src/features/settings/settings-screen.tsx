@@ -7,6 +7,7 @@ import { DeviceSection } from './device-section.tsx';
 import { BackupSection } from './backup-section.tsx';
 import { ParametersSection } from './parameters-section.tsx';
 import { RetentionSection } from './retention-section.tsx';
+import { SyncSection } from './sync-section.tsx';
 import { useLeaveGuard } from '../../ui/leave-guard.ts';
 
 interface Draft {
@@ -177,6 +178,7 @@ export default function SettingsScreen() {
       <ParametersSection />
       <RetentionSection formUnsaved={unsaved} />
       <BackupSection />
+      <SyncSection />
       <DeviceSection />
     </section>
   );

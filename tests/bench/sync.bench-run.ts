@@ -1,0 +1,96 @@
+// Sync benchmark (`npm run bench:sync`): the initial sync of a collection to an empty second
+// device through a real pouchdb-server over HTTP, and one grade's trip from A to B.
+// Node with fake-indexeddb for Dexie (slower than Chromium's IndexedDB: an upper bound for the
+// apply step) and PouchDB's memory adapter for the mirrors. Timings are printed, not asserted.
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase, type RehearseDb, type ReviewRow } from '../../src/db/database.ts';
+import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
+import { encodeConfig, newMemory, scheduleConfigFrom } from '../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
+import { saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
+import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
+import { makeQuestion } from '../fixtures.ts';
+// @ts-expect-error: a plain Node script without type declarations
+import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
+
+const REVIEWS = Number(process.env.SYNC_BENCH_REVIEWS ?? 100_000);
+const QUESTIONS = 500;
+const T0 = Date.UTC(2026, 0, 1);
+
+type Replicator = { replicate(a: unknown, b: unknown, o?: object): Promise<{ docs_written: number }> };
+type PouchCtor = (new (name: string, options?: object) => Mirror) & { plugin(p: unknown): void } & Replicator;
+let PouchDB: PouchCtor;
+let couch: { url: string; stop(): Promise<void> };
+
+beforeAll(async () => {
+  (globalThis as { self?: unknown }).self ??= globalThis;
+  PouchDB = (await import('pouchdb-browser')).default as unknown as PouchCtor;
+  PouchDB.plugin((await import('pouchdb-adapter-memory')).default);
+  couch = await startSyncServer({ users: [{ user: 'bench', password: 'bench' }] });
+});
+afterAll(() => couch?.stop());
+
+async function device(name: string): Promise<RehearseDb> {
+  const db = openDatabase(name);
+  await syncBankCards(db, { version: 'v1', questions: Array.from({ length: QUESTIONS }, (_, i) => makeQuestion(`py-q${i}`)) }, T0);
+  await saveAccount(db, { server: couch.url, user: 'bench', database: databaseFor('bench'), connected: true, lastSyncAt: null });
+  return db;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, and one grade from A to B`, async () => {
+  const remote = new PouchDB(`${couch.url}/${databaseFor('bench')}`, { auth: { username: 'bench', password: 'bench' }, skip_setup: true });
+  const a = await device('bench-a');
+  const config = encodeConfig(scheduleConfigFrom(DEFAULT_SETTINGS, T0));
+  const cards = (await a.cards.toCollection().primaryKeys()) as string[];
+  const rows: ReviewRow[] = Array.from({ length: REVIEWS }, (_, i) => ({
+    id: `r-${String(i).padStart(7, '0')}`,
+    cardId: cards[i % cards.length]!,
+    rating: 3,
+    reviewedAt: T0 + i * 60_000,
+    durationMs: 5000,
+    before: newMemory(T0),
+    config,
+  }));
+  for (let i = 0; i < rows.length; i += 10_000) await a.reviews.bulkAdd(rows.slice(i, i + 10_000));
+  await seedOutbox(a, T0);
+  const mirrorA = new PouchDB('bench-mirror-a', { adapter: 'memory' });
+
+  let t = performance.now();
+  await pushOutbox(a, mirrorA);
+  const outboxToMirror = performance.now() - t;
+  t = performance.now();
+  await PouchDB.replicate(mirrorA, remote, { batch_size: 500 });
+  const upload = performance.now() - t;
+
+  const b = await device('bench-b');
+  const mirrorB = new PouchDB('bench-mirror-b', { adapter: 'memory' });
+  t = performance.now();
+  await PouchDB.replicate(remote, mirrorB, { batch_size: 500 });
+  const download = performance.now() - t;
+  t = performance.now();
+  const pulled = await pullChanges(b, mirrorB, T0);
+  const apply = performance.now() - t;
+  expect(pulled.reviewsAdded).toBe(REVIEWS);
+
+  // One grade: A's outbox → server → B's Dexie (one-shot rounds, as the live loop runs them).
+  t = performance.now();
+  await gradeCard(a, { cardId: cards[0]!, rating: 4, now: T0 + REVIEWS * 60_000 + 1, durationMs: 1000, settings: DEFAULT_SETTINGS });
+  await pushOutbox(a, mirrorA);
+  await PouchDB.replicate(mirrorA, remote);
+  await PouchDB.replicate(remote, mirrorB);
+  const one = await pullChanges(b, mirrorB, T0);
+  const oneTrip = performance.now() - t;
+  expect(one.reviewsAdded).toBe(1);
+
+  console.log(
+    [
+      `sync bench, ${REVIEWS.toLocaleString('en')} reviews, ${QUESTIONS * 2} cards (node, fake-indexeddb, pouchdb-server over HTTP on loopback):`,
+      `  push: outbox → mirror ${seconds(outboxToMirror)}, mirror → server ${seconds(upload)} (total ${seconds(outboxToMirror + upload)})`,
+      `  pull: server → mirror ${seconds(download)}, mirror → Dexie (validate, apply, replay) ${seconds(apply)} in ${pulled.batches} batches (total ${seconds(download + apply)})`,
+      `  one grade from A's Dexie to B's Dexie: ${oneTrip.toFixed(0)} ms (plus up to 1 s outbox poll in the app)`,
+    ].join('\n'),
+  );
+});

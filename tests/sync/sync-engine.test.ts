@@ -1,0 +1,192 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
+import { gradeCard, replayLog, syncBankCards, undoReview } from '../../src/db/cards-repo.ts';
+import { saveNote, setFlagged } from '../../src/db/library-repo.ts';
+import { setCardSuspended } from '../../src/db/card-actions.ts';
+import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
+import { saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
+import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
+import { memoryOf } from '../../src/db/cards-repo.ts';
+import { makeQuestion } from '../fixtures.ts';
+import type { Rating } from '../../src/core/scheduling/fsrs.ts';
+
+// PouchDB's browser build in Vitest's jsdom, on its in-memory adapter: the mirrors and the
+// "server" are real PouchDB databases, replicated with PouchDB's own CouchDB protocol code.
+type PouchCtor = (new (name: string, options: { adapter: string }) => Mirror & { replicate: unknown }) & {
+  plugin(p: unknown): void;
+  replicate(a: unknown, b: unknown): Promise<unknown>;
+};
+let PouchDB: PouchCtor;
+beforeAll(async () => {
+  PouchDB = (await import('pouchdb-browser')).default as unknown as PouchCtor;
+  PouchDB.plugin((await import('pouchdb-adapter-memory')).default);
+});
+
+const T0 = new Date(2026, 4, 10, 9).getTime();
+const QUESTIONS = ['py-a', 'py-b', 'py-c'].map((id) => makeQuestion(id));
+let count = 0;
+
+interface Device {
+  db: RehearseDb;
+  mirror: Mirror;
+}
+
+async function device(): Promise<Device> {
+  const db = openDatabase(`sync-${++count}`);
+  await syncBankCards(db, { version: 'v1', questions: QUESTIONS }, T0);
+  await saveAccount(db, { server: 'http://127.0.0.1:1', user: 'ann', database: 'userdb-616e6e', connected: true, lastSyncAt: null });
+  await seedOutbox(db, T0);
+  return { db, mirror: new PouchDB(`mirror-${count}`, { adapter: 'memory' }) };
+}
+
+function server(): Mirror {
+  return new PouchDB(`server-${++count}`, { adapter: 'memory' });
+}
+
+/** One sync round as the app runs it: outbox → mirror, mirror ⇄ server, mirror → Dexie. */
+async function syncRound(d: Device, remote: Mirror, now = T0 + 1000) {
+  await pushOutbox(d.db, d.mirror);
+  await PouchDB.replicate(d.mirror, remote);
+  await PouchDB.replicate(remote, d.mirror);
+  const pulled = await pullChanges(d.db, d.mirror, now);
+  // Merges this device knew better are pushed straight back, as the live loop does.
+  await pushOutbox(d.db, d.mirror);
+  await PouchDB.replicate(d.mirror, remote);
+  return pulled;
+}
+
+async function snapshot(db: RehearseDb) {
+  const [reviews, cards, notes, flags, settings] = await Promise.all([
+    db.reviews.orderBy('id').toArray(),
+    db.cards.orderBy('id').toArray(),
+    db.notes.orderBy('questionId').toArray(),
+    db.flags.orderBy('questionId').toArray(),
+    loadSettings(db),
+  ]);
+  return { reviews, cards: cards.map((c) => ({ id: c.id, suspended: c.suspended, ...memoryOf(c) })), notes, flags, settings: settings.settings };
+}
+
+async function grade(db: RehearseDb, cardId: string, rating: Rating, now: number) {
+  const { settings } = await loadSettings(db);
+  return gradeCard(db, { cardId, rating, now, durationMs: 1000, settings });
+}
+
+describe('live sync over CouchDB replication', () => {
+  it('a grade on one device arrives on the other with the card in the state its log replays to', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    await grade(a.db, 'py-a#answer', 3, T0 + 60_000);
+    await syncRound(a, remote);
+    const pulled = await syncRound(b, remote);
+    expect(pulled.reviewsAdded).toBe(1);
+    expect(await a.db.outbox.count()).toBe(0);
+    expect((await snapshot(b.db)).reviews).toEqual((await snapshot(a.db)).reviews);
+    const replayed = (await replayLog(b.db)).get('py-a#answer')!;
+    expect(memoryOf((await b.db.cards.get('py-a#answer'))!)).toEqual(replayed);
+    expect((await b.db.cards.get('py-a#answer'))!.reps).toBe(1);
+  });
+
+  it('pulling the same changes twice changes nothing (idempotent apply and checkpoint)', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    await grade(a.db, 'py-a#answer', 3, T0 + 60_000);
+    await grade(a.db, 'py-b#answer', 1, T0 + 90_000);
+    await saveNote(a.db, 'py-a', 'remember __exit__', T0 + 100_000);
+    await syncRound(a, remote);
+    await syncRound(b, remote);
+    const first = await snapshot(b.db);
+    // Forget the checkpoint: the whole feed is applied again.
+    await b.db.syncState.delete('checkpoint');
+    const again = await pullChanges(b.db, b.mirror, T0 + 2000);
+    expect(again.reviewsAdded).toBe(0);
+    expect(again.updated).toBe(0);
+    expect(await snapshot(b.db)).toEqual(first);
+    expect(await b.db.outbox.count()).toBe(0);
+  });
+
+  it('undo on one device after sync voids the review on the other', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    const { review } = await grade(b.db, 'py-c#answer', 4, T0 + 60_000);
+    await syncRound(b, remote);
+    await syncRound(a, remote);
+    expect(await a.db.reviews.get(review.id)).toBeDefined();
+    await undoReview(b.db, review.id, T0 + 70_000);
+    await syncRound(b, remote);
+    const pulled = await syncRound(a, remote);
+    expect(pulled.reviewsVoided).toBe(1);
+    expect(await a.db.reviews.get(review.id)).toBeUndefined();
+    expect((await a.db.cards.get('py-c#answer'))!.reps).toBe(0);
+    expect(await snapshot(a.db)).toEqual(await snapshot(b.db));
+  });
+
+  it('an undo before the review ever left the device sends nothing', async () => {
+    const remote = server();
+    const a = await device();
+    const { review } = await grade(a.db, 'py-c#answer', 4, T0 + 60_000);
+    await undoReview(a.db, review.id, T0 + 61_000);
+    await syncRound(a, remote);
+    const all = await (remote as unknown as { allDocs(): Promise<{ rows: { id: string }[] }> }).allDocs();
+    expect(all.rows.filter((r) => r.id.startsWith('review'))).toEqual([]);
+  });
+
+  it('a malformed document from the server is skipped and reported, and the rest still applies', async () => {
+    const remote = server();
+    const b = await device();
+    await remote.bulkDocs([
+      { _id: 'review:bad', kind: 'review', review: { id: 'bad', cardId: '', rating: 9 } },
+      { _id: 'cardmeta:py-a', kind: 'cardmeta', fields: { note: { value: 'from the server', at: T0 + 5 } } },
+    ]);
+    const pulled = await syncRound(b, remote);
+    expect(pulled.skipped.map((s) => s.id)).toEqual(['review:bad']);
+    expect(await b.db.reviews.count()).toBe(0);
+    expect((await b.db.notes.get('py-a'))?.text).toBe('from the server');
+  });
+
+  it('offline edits on two devices converge: both logs are the union, each review once, and notes, flags, suspensions and settings agree', async () => {
+    const actions = fc.array(
+      fc.record({
+        on: fc.constantFrom(0, 1),
+        what: fc.constantFrom('grade', 'note', 'flag', 'suspend', 'settings', 'sync'),
+        card: fc.constantFrom('py-a#answer', 'py-b#answer', 'py-a#mistakes'),
+        rating: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<Rating>,
+        text: fc.constantFrom('x', 'y', ''),
+        flag: fc.boolean(),
+        // Equal times on both devices are allowed: ties must still resolve the same way.
+        dt: fc.integer({ min: 0, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    );
+    await fc.assert(
+      fc.asyncProperty(actions, async (steps) => {
+        const remote = server();
+        const devices = [await device(), await device()];
+        let now = T0 + 10_000;
+        let graded = 0;
+        for (const step of steps) {
+          now += step.dt * 1000;
+          const d = devices[step.on]!;
+          const questionId = step.card.split('#')[0]!;
+          if (step.what === 'grade') {
+            await grade(d.db, step.card, step.rating, now);
+            graded++;
+          } else if (step.what === 'note') await saveNote(d.db, questionId, step.text, now);
+          else if (step.what === 'flag') await setFlagged(d.db, questionId, step.flag, now);
+          else if (step.what === 'suspend') await setCardSuspended(d.db, step.card, step.flag, now);
+          else if (step.what === 'settings') await updateSettings(d.db, { newPerDay: step.rating * (step.on + 1) }, now);
+          else await syncRound(d, remote, now);
+        }
+        // Both reconnect (twice each, so merges one side knew better reach the other).
+        for (let i = 0; i < 2; i++) for (const d of devices) await syncRound(d, remote, now);
+        const [x, y] = [await snapshot(devices[0]!.db), await snapshot(devices[1]!.db)];
+        expect(y).toEqual(x);
+        expect(x.reviews).toHaveLength(graded);
+        for (const card of x.cards.filter((c) => c.reps > 0)) {
+          expect(card).toMatchObject((await replayLog(devices[0]!.db)).get(card.id)!);
+        }
+      }),
+      { numRuns: Number(process.env.SYNC_FC_RUNS ?? 15) },
+    );
+  }, 120_000);
+});
