@@ -9,11 +9,18 @@ import { contentSecurityPolicy, cspMetaPlugin } from './src/build/csp.ts';
 // Tests run in a zone with daylight saving so day-boundary tests mean the same on every machine.
 if (process.env.VITEST) process.env.TZ = 'America/New_York';
 
-const policy = contentSecurityPolicy();
+/**
+ * A sync server on another origin must be named when the app is built (comma-separated exact
+ * origins): the Content-Security-Policy allows exactly those, and Settings refuses others with
+ * a message. A CouchDB served under the app's own origin (a reverse proxy path) needs nothing.
+ */
+const syncOrigins = (process.env.REHEARSE_SYNC_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const policy = contentSecurityPolicy({ connectOrigins: syncOrigins });
 
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 
 export default defineConfig({
+  define: { __SYNC_ORIGINS__: JSON.stringify(syncOrigins) },
   plugins: [
     react(),
     questionBankPlugin(dataDir),

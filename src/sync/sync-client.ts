@@ -19,6 +19,8 @@ type PouchDatabase = Mirror & {
 };
 type PouchCtor = new (name: string, options?: Record<string, unknown>) => PouchDatabase;
 const PouchDB = PouchDBModule as unknown as PouchCtor;
+/** Exact origins the build's CSP lets the page reach besides its own (vite.config.ts, REHEARSE_SYNC_ORIGINS). */
+const SYNC_ORIGINS: readonly string[] = __SYNC_ORIGINS__;
 
 export type SyncState = 'off' | 'connecting' | 'syncing' | 'up-to-date' | 'offline' | 'error';
 export interface SyncStatus {
@@ -36,7 +38,10 @@ export const syncStatus = createStore<SyncStatus>(() => ({ state: 'off', done: 0
 
 export class SyncError extends Error {}
 
-/** Just the origin, so a path or a trailing slash typed by the learner does not matter. */
+/**
+ * The server's address without a trailing slash, query or fragment. A path is kept, so a
+ * CouchDB served under the app's own origin (a reverse proxy at /couchdb) works.
+ */
 export function normaliseServer(input: string): string {
   let url: URL;
   try {
@@ -45,7 +50,23 @@ export function normaliseServer(input: string): string {
     throw new SyncError('The server URL is not a web address (for example https://couch.example.org).');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SyncError('The server URL must start with https:// (or http:// on this computer).');
-  return url.origin;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The Content-Security-Policy lets the page reach only its own origin and the sync origins
+ * named when the app was built (REHEARSE_SYNC_ORIGINS): refuse any other server up front with
+ * a message, instead of letting the browser block it with a console error.
+ */
+export function checkReachable(server: string, appOrigin: string | null, allowed: readonly string[]): void {
+  // Outside a page (node tests, tools) there is no policy to respect.
+  if (appOrigin === null) return;
+  const origin = new URL(server).origin;
+  if (origin === appOrigin || allowed.includes(origin)) return;
+  const may = [appOrigin, ...allowed].join(', ');
+  throw new SyncError(
+    `This copy of Rehearse may only connect to ${may}, so nothing was sent to ${origin}. Serve CouchDB under this app's address (for example at /couchdb through your web server), or rebuild the app with REHEARSE_SYNC_ORIGINS=${origin}.`,
+  );
 }
 
 /** Apache CouchDB's couch_peruser names each learner's database userdb-<name in hex>. */
@@ -83,6 +104,7 @@ export async function connect(db: RehearseDb, input: { server: string; user: str
   let server: string;
   try {
     server = normaliseServer(input.server);
+    checkReachable(server, globalThis.location?.origin ?? null, SYNC_ORIGINS);
     if (!input.user.trim()) throw new SyncError('Enter your user name.');
     const previous = await loadAccount(db);
     const user = input.user.trim();

@@ -35,7 +35,10 @@ export async function launchBrowser(): Promise<Browser> {
  * Serves a production build with `vite preview` on a free port. By default the
  * project's dist/; tests that swap builds pass a copy.
  */
-export async function serveBuild(outDir = process.env.REHEARSE_DIST ?? join(ROOT, 'dist')): Promise<{ url: string; server: PreviewServer }> {
+export async function serveBuild(
+  outDir = process.env.REHEARSE_DIST ?? join(ROOT, 'dist'),
+  options: { proxy?: Record<string, string> } = {},
+): Promise<{ url: string; server: PreviewServer }> {
   if (!existsSync(join(outDir, 'index.html'))) throw new Error(`No build at ${outDir}: run \`npx vite build\` first.`);
   const server = await preview({
     root: ROOT,
@@ -43,7 +46,20 @@ export async function serveBuild(outDir = process.env.REHEARSE_DIST ?? join(ROOT
     logLevel: 'silent',
     build: { outDir },
     // The same headers as the project's preview server (configFile is off here).
-    preview: { port: 0, host: '127.0.0.1', strictPort: false, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
+    preview: {
+      port: 0,
+      host: '127.0.0.1',
+      strictPort: false,
+      headers: { 'Content-Security-Policy': contentSecurityPolicy() },
+      // A path of the app's own origin forwarded to another server (a sync server behind a
+      // reverse proxy, as the README recommends), so the page reaches it within its CSP.
+      proxy: Object.fromEntries(
+        Object.entries(options.proxy ?? {}).map(([path, target]) => [
+          path,
+          { target, changeOrigin: true, rewrite: (p: string) => p.slice(path.length) || '/' },
+        ]),
+      ),
+    },
   });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
@@ -139,12 +155,12 @@ export async function serveSwappable(folder: () => string): Promise<{ url: strin
 }
 
 /** Registers a browser and a served production build for the tests of one file. */
-export function useServedBuild(): { browser: () => Browser; url: () => string } {
+export function useServedBuild(proxy?: () => Record<string, string>): { browser: () => Browser; url: () => string } {
   let browser: Browser | undefined;
   let served: { url: string; server: PreviewServer } | undefined;
   beforeAll(async () => {
     browser = await launchBrowser();
-    served = await serveBuild();
+    served = await serveBuild(undefined, { proxy: proxy?.() });
   });
   afterAll(async () => {
     await browser?.close();

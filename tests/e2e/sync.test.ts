@@ -6,7 +6,6 @@ import type { CardRow, ReviewRow } from '../../src/db/database.ts';
 // @ts-expect-error: a plain Node script without type declarations
 import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
 
-const served = useServedBuild();
 let couch: { url: string; admin: string; stop(): Promise<void> };
 const USERS = [
   { user: 'ann', password: 'ann-secret' },
@@ -17,6 +16,10 @@ beforeAll(async () => {
   couch = await startSyncServer({ users: USERS });
 });
 afterAll(() => couch?.stop());
+// The page reaches CouchDB through a path of its own origin (the app's CSP allows no other),
+// as a production deployment behind a reverse proxy does.
+const served = useServedBuild(() => ({ '/couchdb': couch.url }));
+const serverUrl = () => `${served.url()}/couchdb`;
 
 /** Documents in a learner's server database whose id starts with `prefix` (read as the admin). */
 async function serverDocs(user: string, prefix: string): Promise<{ id: string }[]> {
@@ -37,7 +40,7 @@ async function device(): Promise<{ context: BrowserContext; page: Page }> {
 
 async function connect(page: Page, user: string, password: string): Promise<void> {
   await page.goto(`${served.url()}/settings`);
-  await page.getByLabel('Server URL').fill(couch.url);
+  await page.getByLabel('Server URL').fill(serverUrl());
   await page.getByLabel('User name').fill(user);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Connect' }).click();
@@ -155,7 +158,7 @@ describe('live sync between two devices over a real pouchdb-server', () => {
         const put = await fetch(url, { method: 'PUT', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(doc) });
         return put.status;
       },
-      { server: couch.url, db: databaseFor('ann'), id: first },
+      { server: serverUrl(), db: databaseFor('ann'), id: first },
     );
     expect(status).toBe(403);
     await a.context.close();
