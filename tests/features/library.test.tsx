@@ -172,15 +172,15 @@ describe('the Library', () => {
 
   it('counts every match when a search finds more questions than one page shows', async () => {
     const rows: CustomQuestionRow[] = Array.from({ length: 240 }, (_, i) => ({
-      ...ownInput(`Walrus capacity question number ${i}`, `Walrus answer ${i}.`, i % 3 === 0 ? 'ml' : 'python'),
-      id: `own-walrus-${i}`,
+      ...ownInput(`Quokka capacity question number ${i}`, `Quokka answer ${i}.`, i % 3 === 0 ? 'ml' : 'python'),
+      id: `own-quokka-${i}`,
       createdAt: clock,
       updatedAt: clock,
     }));
     await db.customQuestions.bulkAdd(rows);
     const user = await open('/library');
     await screen.findByText(/\d+ questions/);
-    await user.type(screen.getByLabelText('Search questions'), 'walrus');
+    await user.type(screen.getByLabelText('Search questions'), 'quokka');
     await waitFor(() => expect(status()).toBe('240 questions'));
     expect(resultLinks()).toHaveLength(100);
     await user.click(screen.getByRole('button', { name: 'Show 100 more of 140' }));
