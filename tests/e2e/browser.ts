@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { contentSecurityPolicy } from '../../src/build/csp.ts';
+import type { MemoryState } from '../../src/core/scheduling/fsrs.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -167,4 +168,31 @@ export function useServedBuild(proxy?: () => Record<string, string>): { browser:
     await served?.server.close();
   });
   return { browser: () => browser!, url: () => served!.url };
+}
+
+/** Every row of one of the app's IndexedDB stores, read in the page. */
+export function readStore<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result as T[]);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    store,
+  );
+}
+
+/** The memory fields of a card row, to compare with a replay of its log. */
+export function memoryOf(card: MemoryState): MemoryState {
+  const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
+  return { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps };
 }

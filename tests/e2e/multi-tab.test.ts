@@ -1,35 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { useServedBuild } from './browser.ts';
-import { replay, type MemoryState } from '../../src/core/scheduling/fsrs.ts';
+import { memoryOf, readStore, useServedBuild } from './browser.ts';
+import { replay } from '../../src/core/scheduling/fsrs.ts';
 import type { CardRow, ReviewRow } from '../../src/db/database.ts';
 
 const served = useServedBuild();
 
-function readStore<T>(page: Page, store: string): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('rehearse');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const request = db.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => {
-            db.close();
-            resolve(request.result as T[]);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-  );
-}
 
-function memoryOf(card: MemoryState): MemoryState {
-  const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
-  return { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps };
-}
 
 async function grade(page: Page, name: RegExp): Promise<void> {
   await page.getByRole('button', { name: 'Show answer' }).click();

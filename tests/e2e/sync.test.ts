@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { readReviewLog, useServedBuild } from './browser.ts';
-import { replay, type MemoryState } from '../../src/core/scheduling/fsrs.ts';
+import { memoryOf, readReviewLog, readStore, useServedBuild } from './browser.ts';
+import { replay } from '../../src/core/scheduling/fsrs.ts';
 import type { CardRow, ReviewRow } from '../../src/db/database.ts';
 // @ts-expect-error: a plain Node script without type declarations
 import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
@@ -61,29 +61,7 @@ async function gradeOne(page: Page, name: RegExp, open = true): Promise<string> 
   return log.sort((a, b) => b.reviewedAt - a.reviewedAt)[0]!.id;
 }
 
-function readStore<T>(page: Page, store: string): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('rehearse');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result as T[]);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-  );
-}
 
-function memoryOf(card: MemoryState): MemoryState {
-  const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
-  return { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps };
-}
 
 /** Every reviewed card's stored state equals the replay of its log. */
 async function cardsMatchReplay(page: Page): Promise<void> {

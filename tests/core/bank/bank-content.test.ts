@@ -12,13 +12,13 @@ const dataDir = fileURLToPath(new URL('../../../data', import.meta.url));
 const bank = compileBank(dataDir);
 
 describe('the shipped question bank', () => {
-  it('has at least 54 questions, 18 per technology and 5 per level within each', () => {
-    expect(bank.questions.length).toBeGreaterThanOrEqual(54);
+  it('has at least 150 questions, 50 per technology and 16 per level within each', () => {
+    expect(bank.questions.length).toBeGreaterThanOrEqual(150);
     for (const technology of TECHNOLOGIES) {
       const ofTech = bank.questions.filter((q) => q.technology === technology);
-      expect(ofTech.length, technology).toBeGreaterThanOrEqual(18);
+      expect(ofTech.length, technology).toBeGreaterThanOrEqual(50);
       for (const level of LEVELS) {
-        expect(ofTech.filter((q) => q.level === level).length, `${technology} ${level}`).toBeGreaterThanOrEqual(5);
+        expect(ofTech.filter((q) => q.level === level).length, `${technology} ${level}`).toBeGreaterThanOrEqual(16);
       }
     }
   });
