@@ -6,6 +6,8 @@ Prints one JSON object: {"checked": n, "executed": n, "failures": [...]}.
 Usage: python3 check-python-blocks.py FILE.md [FILE.md ...]
 """
 import ast
+import os
+from concurrent.futures import ThreadPoolExecutor
 import json
 import re
 import subprocess
@@ -24,9 +26,25 @@ def imported_roots(tree):
             yield node.module.split(".")[0]
 
 
+def run_block(where, code, timeout):
+    """Runs one block in a scratch directory; returns a failure line or None."""
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            run = subprocess.run(
+                [sys.executable, "-c", code], cwd=scratch, capture_output=True,
+                text=True, timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return f"{where}: did not finish within {timeout} s"
+    if run.returncode != 0:
+        return f"{where}: exited {run.returncode}: {run.stderr.strip()[-600:]}"
+    return None
+
+
 def main(paths):
-    checked = executed = 0
+    checked = 0
     failures = []
+    runnable = []
     for path in paths:
         text = open(path, encoding="utf-8").read()
         for index, match in enumerate(FENCE.finditer(text), start=1):
@@ -38,21 +56,16 @@ def main(paths):
             except SyntaxError as error:
                 failures.append(f"{where}: syntax error: {error}")
                 continue
-            if not all(root in sys.stdlib_module_names for root in imported_roots(tree)):
-                continue
-            executed += 1
-            with tempfile.TemporaryDirectory() as scratch:
-                try:
-                    run = subprocess.run(
-                        [sys.executable, "-c", code], cwd=scratch, capture_output=True,
-                        text=True, timeout=20,
-                    )
-                except subprocess.TimeoutExpired:
-                    failures.append(f"{where}: did not finish within 20 s")
-                    continue
-            if run.returncode != 0:
-                failures.append(f"{where}: exited {run.returncode}: {run.stderr.strip()[-600:]}")
-    print(json.dumps({"checked": checked, "executed": executed, "failures": failures}))
+            if all(root in sys.stdlib_module_names for root in imported_roots(tree)):
+                runnable.append((where, code))
+    # Blocks are independent processes: run a few at once (150 blocks one by one took minutes).
+    # The time limit is generous because a busy CI machine runs other tests alongside.
+    workers = max(2, min(8, (os.cpu_count() or 2) * 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for failure in pool.map(lambda block: run_block(block[0], block[1], 60), runnable):
+            if failure:
+                failures.append(failure)
+    print(json.dumps({"checked": checked, "executed": len(runnable), "failures": failures}))
     return 1 if failures else 0
 
 
