@@ -10,7 +10,6 @@ import {
   reviewDocId,
   sameFields,
   voidDocId,
-  writeField,
   type Fields,
   type MutableDoc,
   type MutableKind,
@@ -90,12 +89,25 @@ async function writeFields(db: RehearseDb, docId: string, fields: Fields): Promi
   await db.syncState.put({ id: SHADOW + docId, fields });
 }
 
-/** Records local writes of fields of a mutable document (always: the times matter once sync starts). */
-export async function stampFields(db: RehearseDb, docId: string, changes: Record<string, unknown>, now: number): Promise<void> {
-  let fields = await readFields(db, docId);
-  for (const [key, value] of Object.entries(changes)) fields = writeField(fields, key, value, now);
+/**
+ * Records local writes of fields of a mutable document (always: the times matter once sync starts).
+ * A local write follows every value this device already holds, so each field is stamped after
+ * the one it replaces even when the clock says otherwise (same millisecond, or a clock behind
+ * the device that wrote it): otherwise the merge would keep the older value while the screen
+ * shows the new one, and the devices would disagree. Returns the latest stamp written, which
+ * callers keep as the row's time so every device stores the same row.
+ */
+export async function stampFields(db: RehearseDb, docId: string, changes: Record<string, unknown>, now: number): Promise<number> {
+  const fields = { ...(await readFields(db, docId)) };
+  let latest = now;
+  for (const [key, value] of Object.entries(changes)) {
+    const at = Math.max(now, (fields[key]?.at ?? -Infinity) + 1);
+    fields[key] = { value, at };
+    latest = Math.max(latest, at);
+  }
   await writeFields(db, docId, fields);
   if (await queueing(db)) await db.outbox.put({ docId, queuedAt: now });
+  return latest;
 }
 
 export const stampCardMeta = (db: RehearseDb, questionId: string, changes: Record<string, unknown>, now: number) =>
