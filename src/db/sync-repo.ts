@@ -106,8 +106,18 @@ export async function stampFields(db: RehearseDb, docId: string, changes: Record
     latest = Math.max(latest, at);
   }
   await writeFields(db, docId, fields);
-  if (await queueing(db)) await db.outbox.put({ docId, queuedAt: now });
+  if (await queueing(db)) await requeue(db, docId, now);
   return latest;
+}
+
+/**
+ * Queues a mutable document again. A push clears an entry only if its time is still the one it
+ * read, so a rewrite must change that time even within the same millisecond (or with the clock
+ * set back); otherwise the rewrite would be cleared unsent.
+ */
+async function requeue(db: RehearseDb, docId: string, now: number): Promise<void> {
+  const queued = await db.outbox.get(docId);
+  await db.outbox.put({ docId, queuedAt: queued && queued.queuedAt >= now ? queued.queuedAt + 1 : now });
 }
 
 export const stampCardMeta = (db: RehearseDb, questionId: string, changes: Record<string, unknown>, now: number) =>
@@ -279,7 +289,7 @@ export async function applyIncoming(
       }
       await writeFields(db, doc._id, merged);
       if (!sameFields(merged, doc.fields) && (await queueing(db))) {
-        await db.outbox.put({ docId: doc._id, queuedAt: now });
+        await requeue(db, doc._id, now);
         report.requeued++;
       }
     }

@@ -5,7 +5,7 @@ import { UndoRefusedError, gradeCard, replayLog, syncBankCards, undoReview } fro
 import { saveNote, setFlagged } from '../../src/db/library-repo.ts';
 import { setCardSuspended } from '../../src/db/card-actions.ts';
 import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
-import { saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
+import { markPushed, readOutbox, saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
 import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
 import { memoryOf } from '../../src/db/cards-repo.ts';
 import { makeQuestion } from '../fixtures.ts';
@@ -179,6 +179,22 @@ describe('live sync over CouchDB replication', () => {
     for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote, t);
     expect((await loadSettings(b.db)).settings.newPerDay).toBe(2);
     expect((await loadSettings(a.db)).settings.newPerDay).toBe(2);
+  });
+
+  it('a note edited in the same millisecond as a push reads it still reaches the other device', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    const t = T0 + 10_000;
+    await saveNote(a.db, 'py-a', 'x', t);
+    // A push reads the queue, the learner edits again at the same clock time, the push then clears what it sent.
+    const sent = await readOutbox(a.db, 500);
+    await saveNote(a.db, 'py-a', 'y', t);
+    await markPushed(a.db, sent);
+    expect(await a.db.outbox.get('cardmeta:py-a')).toBeDefined();
+    await syncRound(a, remote, t);
+    await syncRound(b, remote, t);
+    expect((await b.db.notes.get('py-a'))?.text).toBe('y');
+    expect(await snapshot(b.db)).toEqual(await snapshot(a.db));
   });
 
   it('offline edits on two devices converge: both logs are the union, each review once, and notes, flags, suspensions and settings agree', async () => {
