@@ -76,6 +76,10 @@ export async function queueUndo(db: RehearseDb, review: Pick<ReviewRow, 'id' | '
     await db.outbox.delete(pending.docId);
     return;
   }
+  await queueVoid(db, review, now);
+}
+
+async function queueVoid(db: RehearseDb, review: Pick<ReviewRow, 'id' | 'cardId'>, now: number): Promise<void> {
   const doc = { _id: voidDocId(review.id), kind: 'review-void' as const, reviewId: review.id, cardId: review.cardId, voidedAt: now };
   await db.outbox.put({ docId: doc._id, queuedAt: now, doc });
   await db.syncState.put({ id: VOIDED + review.id });
@@ -208,12 +212,25 @@ export async function readOutbox(db: RehearseDb, limit: number): Promise<Outgoin
   });
 }
 
-/** Clears pushed entries, except those written again since they were read. */
-export async function markPushed(db: RehearseDb, pushed: readonly OutgoingDoc[]): Promise<void> {
-  await db.transaction('rw', syncTables(db), async () => {
+/**
+ * Clears pushed entries, except those written again since they were read. A review undone while
+ * its push was in flight has reached the mirror anyway (its undo found it still queued and sent
+ * nothing), so it gets its void now; otherwise the other devices would keep it and it would come
+ * back here.
+ */
+export async function markPushed(db: RehearseDb, pushed: readonly OutgoingDoc[], now: number): Promise<void> {
+  await db.transaction('rw', [db.reviews, ...syncTables(db)], async () => {
     const rows = await db.outbox.bulkGet(pushed.map((p) => p.doc._id));
     const done = pushed.filter((p, i) => rows[i] && rows[i]!.queuedAt === p.queuedAt).map((p) => p.doc._id);
     await db.outbox.bulkDelete(done);
+    const reviews = pushed.flatMap((p) => (p.doc.kind === 'review' ? [p.doc.review] : []));
+    const [still, voided] = await Promise.all([
+      db.reviews.bulkGet(reviews.map((r) => r.id)),
+      db.syncState.bulkGet(reviews.map((r) => VOIDED + r.id)),
+    ]);
+    for (const [i, review] of reviews.entries()) {
+      if (!still[i] && !voided[i]) await queueVoid(db, review, now);
+    }
   });
 }
 

@@ -48,12 +48,12 @@ function server(): Mirror {
 
 /** One sync round as the app runs it: outbox → mirror, mirror ⇄ server, mirror → Dexie. */
 async function syncRound(d: Device, remote: Mirror, now = T0 + 1000) {
-  await pushOutbox(d.db, d.mirror);
+  await pushOutbox(d.db, d.mirror, now);
   await PouchDB.replicate(d.mirror, remote);
   await PouchDB.replicate(remote, d.mirror);
   const pulled = await pullChanges(d.db, d.mirror, now);
   // Merges this device knew better are pushed straight back, as the live loop does.
-  await pushOutbox(d.db, d.mirror);
+  await pushOutbox(d.db, d.mirror, now);
   await PouchDB.replicate(d.mirror, remote);
   return pulled;
 }
@@ -189,12 +189,28 @@ describe('live sync over CouchDB replication', () => {
     // A push reads the queue, the learner edits again at the same clock time, the push then clears what it sent.
     const sent = await readOutbox(a.db, 500);
     await saveNote(a.db, 'py-a', 'y', t);
-    await markPushed(a.db, sent);
+    await markPushed(a.db, sent, t);
     expect(await a.db.outbox.get('cardmeta:py-a')).toBeDefined();
     await syncRound(a, remote, t);
     await syncRound(b, remote, t);
     expect((await b.db.notes.get('py-a'))?.text).toBe('y');
     expect(await snapshot(b.db)).toEqual(await snapshot(a.db));
+  });
+
+  it('an undo while the review is being pushed still removes it on both devices', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    const { review } = await grade(a.db, 'py-a#answer', 3, T0 + 60_000);
+    // The push's steps, with the undo landing after the review reached the mirror and before the queue is cleared.
+    const sent = await readOutbox(a.db, 500);
+    await a.mirror.bulkDocs(sent.map((o) => ({ ...o.doc })));
+    await undoReview(a.db, review.id, T0 + 61_000);
+    await markPushed(a.db, sent, T0 + 61_000);
+    for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote, T0 + 62_000);
+    expect(await a.db.reviews.count()).toBe(0);
+    expect(await b.db.reviews.count()).toBe(0);
+    expect((await b.db.cards.get('py-a#answer'))!.reps).toBe(0);
+    expect(await snapshot(a.db)).toEqual(await snapshot(b.db));
   });
 
   it('offline edits on two devices converge: both logs are the union, each review once, and notes, flags, suspensions and settings agree', async () => {
