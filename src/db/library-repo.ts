@@ -105,9 +105,10 @@ export async function deleteOwnQuestion(db: RehearseDb, id: string, now = Date.n
 export async function saveNote(db: RehearseDb, questionId: string, text: string, now: number): Promise<void> {
   if (text.length > 20_000) throw new Error('Notes are limited to 20,000 characters.');
   await db.transaction('rw', [db.notes, ...syncTables(db)], async () => {
-    if (text.trim()) await db.notes.put({ questionId, text, updatedAt: now });
+    const at = await stampCardMeta(db, questionId, { note: text.trim() ? text : null }, now);
+    // The note's time is its sync stamp: the other devices store it with that time too.
+    if (text.trim()) await db.notes.put({ questionId, text, updatedAt: at });
     else await db.notes.delete(questionId);
-    await stampCardMeta(db, questionId, { note: text.trim() ? text : null }, now);
   });
 }
 

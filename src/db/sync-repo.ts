@@ -10,7 +10,6 @@ import {
   reviewDocId,
   sameFields,
   voidDocId,
-  writeField,
   type Fields,
   type MutableDoc,
   type MutableKind,
@@ -77,6 +76,10 @@ export async function queueUndo(db: RehearseDb, review: Pick<ReviewRow, 'id' | '
     await db.outbox.delete(pending.docId);
     return;
   }
+  await queueVoid(db, review, now);
+}
+
+async function queueVoid(db: RehearseDb, review: Pick<ReviewRow, 'id' | 'cardId'>, now: number): Promise<void> {
   const doc = { _id: voidDocId(review.id), kind: 'review-void' as const, reviewId: review.id, cardId: review.cardId, voidedAt: now };
   await db.outbox.put({ docId: doc._id, queuedAt: now, doc });
   await db.syncState.put({ id: VOIDED + review.id });
@@ -90,12 +93,35 @@ async function writeFields(db: RehearseDb, docId: string, fields: Fields): Promi
   await db.syncState.put({ id: SHADOW + docId, fields });
 }
 
-/** Records local writes of fields of a mutable document (always: the times matter once sync starts). */
-export async function stampFields(db: RehearseDb, docId: string, changes: Record<string, unknown>, now: number): Promise<void> {
-  let fields = await readFields(db, docId);
-  for (const [key, value] of Object.entries(changes)) fields = writeField(fields, key, value, now);
+/**
+ * Records local writes of fields of a mutable document (always: the times matter once sync starts).
+ * A local write follows every value this device already holds, so each field is stamped after
+ * the one it replaces even when the clock says otherwise (same millisecond, or a clock behind
+ * the device that wrote it): otherwise the merge would keep the older value while the screen
+ * shows the new one, and the devices would disagree. Returns the latest stamp written, which
+ * callers keep as the row's time so every device stores the same row.
+ */
+export async function stampFields(db: RehearseDb, docId: string, changes: Record<string, unknown>, now: number): Promise<number> {
+  const fields = { ...(await readFields(db, docId)) };
+  let latest = now;
+  for (const [key, value] of Object.entries(changes)) {
+    const at = Math.max(now, (fields[key]?.at ?? -Infinity) + 1);
+    fields[key] = { value, at };
+    latest = Math.max(latest, at);
+  }
   await writeFields(db, docId, fields);
-  if (await queueing(db)) await db.outbox.put({ docId, queuedAt: now });
+  if (await queueing(db)) await requeue(db, docId, now);
+  return latest;
+}
+
+/**
+ * Queues a mutable document again. A push clears an entry only if its time is still the one it
+ * read, so a rewrite must change that time even within the same millisecond (or with the clock
+ * set back); otherwise the rewrite would be cleared unsent.
+ */
+async function requeue(db: RehearseDb, docId: string, now: number): Promise<void> {
+  const queued = await db.outbox.get(docId);
+  await db.outbox.put({ docId, queuedAt: queued && queued.queuedAt >= now ? queued.queuedAt + 1 : now });
 }
 
 export const stampCardMeta = (db: RehearseDb, questionId: string, changes: Record<string, unknown>, now: number) =>
@@ -186,12 +212,25 @@ export async function readOutbox(db: RehearseDb, limit: number): Promise<Outgoin
   });
 }
 
-/** Clears pushed entries, except those written again since they were read. */
-export async function markPushed(db: RehearseDb, pushed: readonly OutgoingDoc[]): Promise<void> {
-  await db.transaction('rw', syncTables(db), async () => {
+/**
+ * Clears pushed entries, except those written again since they were read. A review undone while
+ * its push was in flight has reached the mirror anyway (its undo found it still queued and sent
+ * nothing), so it gets its void now; otherwise the other devices would keep it and it would come
+ * back here.
+ */
+export async function markPushed(db: RehearseDb, pushed: readonly OutgoingDoc[], now: number): Promise<void> {
+  await db.transaction('rw', [db.reviews, ...syncTables(db)], async () => {
     const rows = await db.outbox.bulkGet(pushed.map((p) => p.doc._id));
     const done = pushed.filter((p, i) => rows[i] && rows[i]!.queuedAt === p.queuedAt).map((p) => p.doc._id);
     await db.outbox.bulkDelete(done);
+    const reviews = pushed.flatMap((p) => (p.doc.kind === 'review' ? [p.doc.review] : []));
+    const [still, voided] = await Promise.all([
+      db.reviews.bulkGet(reviews.map((r) => r.id)),
+      db.syncState.bulkGet(reviews.map((r) => VOIDED + r.id)),
+    ]);
+    for (const [i, review] of reviews.entries()) {
+      if (!still[i] && !voided[i]) await queueVoid(db, review, now);
+    }
   });
 }
 
@@ -267,7 +306,7 @@ export async function applyIncoming(
       }
       await writeFields(db, doc._id, merged);
       if (!sameFields(merged, doc.fields) && (await queueing(db))) {
-        await db.outbox.put({ docId: doc._id, queuedAt: now });
+        await requeue(db, doc._id, now);
         report.requeued++;
       }
     }

@@ -194,7 +194,7 @@ async function round(): Promise<void> {
   try {
     const waiting = await outboxSize(current.db);
     if (waiting) syncStatus.setState({ state: 'syncing', done: 0, total: waiting });
-    await pushOutbox(current.db, current.mirror, (done) => syncStatus.setState({ done }), current.stop.signal);
+    await pushOutbox(current.db, current.mirror, Date.now(), (done) => syncStatus.setState({ done }), current.stop.signal);
     const pulled = await pullChanges(current.db, current.mirror, Date.now(), (done) => syncStatus.setState({ state: 'syncing', done }), current.stop.signal);
     const now = Date.now();
     const account = await loadAccount(current.db);

@@ -46,7 +46,13 @@ export interface PushReport {
 }
 
 /** Outbox → mirror, in batches; mutable documents are merged with what the mirror holds. */
-export async function pushOutbox(db: RehearseDb, mirror: Mirror, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<PushReport> {
+export async function pushOutbox(
+  db: RehearseDb,
+  mirror: Mirror,
+  now: number,
+  onProgress?: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<PushReport> {
   const report: PushReport = { pushed: 0, deferred: 0 };
   const deferredIds = new Set<string>();
   for (;;) {
@@ -75,7 +81,7 @@ export async function pushOutbox(db: RehearseDb, mirror: Mirror, onProgress?: (d
     const results = writes.length ? await mirror.bulkDocs(writes) : [];
     const failed = new Set(results.filter((r) => r.error).map((r) => r.id!));
     for (const id of failed) deferredIds.add(id);
-    await markPushed(db, pushed.filter((p) => !failed.has(p.doc._id)));
+    await markPushed(db, pushed.filter((p) => !failed.has(p.doc._id)), now);
     report.pushed += pushed.length - failed.size;
     report.deferred = deferredIds.size;
     onProgress?.(report.pushed);

@@ -59,7 +59,7 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   const mirrorA = new PouchDB('bench-mirror-a', { adapter: 'memory' });
 
   let t = performance.now();
-  await pushOutbox(a, mirrorA);
+  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2);
   const outboxToMirror = performance.now() - t;
   t = performance.now();
   await PouchDB.replicate(mirrorA, remote, { batch_size: 500 });
@@ -78,7 +78,7 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   // One grade: A's outbox → server → B's Dexie (one-shot rounds, as the live loop runs them).
   t = performance.now();
   await gradeCard(a, { cardId: cards[0]!, rating: 4, now: T0 + REVIEWS * 60_000 + 1, durationMs: 1000, settings: DEFAULT_SETTINGS });
-  await pushOutbox(a, mirrorA);
+  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2);
   await PouchDB.replicate(mirrorA, remote);
   await PouchDB.replicate(remote, mirrorB);
   const one = await pullChanges(b, mirrorB, T0);

@@ -115,11 +115,6 @@ export function sameFields(a: Fields, b: Fields): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** Sets one field to `value` written at `at`, unless a later write of it is already known. */
-export function writeField(fields: Fields, key: string, value: unknown, at: number): Fields {
-  return mergeFields(fields, { [key]: { value, at } });
-}
-
 export function reviewDoc(review: BackupReview): ReviewDoc {
   const { id, cardId, rating, reviewedAt, durationMs, before, config } = review;
   return { _id: reviewDocId(id), kind: 'review', review: { id, cardId, rating, reviewedAt, durationMs, before, config } };
