@@ -9,6 +9,7 @@ import { BackupReminder } from '../../ui/backup-reminder.tsx';
 import { TodayProgress } from '../../ui/today-progress.tsx';
 import { Countdown } from '../../ui/countdown.tsx';
 import { SettingsProblems } from '../../ui/settings-problems.tsx';
+import { LostReviewsAlert } from '../../ui/lost-reviews.tsx';
 
 /** However far the next change is, Today re-reads at least this often (a sleeping laptop's timers drift). */
 const MAX_WAIT_MS = 10 * 60_000;
@@ -51,6 +52,7 @@ export default function TodayScreen() {
   return (
     <section aria-labelledby="today-heading" className="stack">
       <h1 id="today-heading">Today</h1>
+      <LostReviewsAlert />
       <SettingsProblems problems={problems} fixHint="Settings shows them and saving there fixes them." />
       {!today ? (
         <p role="status">Counting today’s cards…</p>
