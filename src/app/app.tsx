@@ -9,6 +9,7 @@ import { ServicesProvider, useSettings, type Services } from '../ui/app-context.
 import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
 import { confirmLeave } from '../ui/leave-guard.ts';
+import { ReviewsMarkerSync } from '../ui/lost-reviews.tsx';
 
 /** Unsaved edits (Settings) are not lost to a tap on the navigation without a question. */
 function guardLeave(event: MouseEvent<HTMLAnchorElement>) {
@@ -85,6 +86,7 @@ export function App({ db, now, initialPath }: AppProps) {
           <ServicesProvider services={services}>
             <ThemeSync />
             <WriteFailureAlert />
+            <ReviewsMarkerSync />
             <Suspense fallback={<p role="status">Loading…</p>}>
               <Routes>
                 <Route path="/" element={<TodayScreen />} />

@@ -5,8 +5,6 @@ import { openDatabase } from '../db/database.ts';
 import '../ui/styles.css';
 
 const db = openDatabase();
-// Ask once; the browser decides (Chromium grants it to installed or engaged sites).
-void navigator.storage?.persist?.().catch(() => false);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

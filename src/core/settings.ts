@@ -17,6 +17,12 @@ function wholeNumber(label: string, min: number, max: number, unit?: 'days' | 'h
   );
 }
 
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.split('-').map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+}
+
 /** Every setting the learner can change, with the ranges the app accepts. */
 export const SettingsSchema = v.object({
   desiredRetention: v.pipe(
@@ -33,7 +39,14 @@ export const SettingsSchema = v.object({
   /** With nothing else left, a learning card due within this many minutes is shown early (Anki's "learn ahead limit"). */
   learnAheadMinutes: wholeNumber('Learn ahead limit', 0, 720),
   /** Local calendar date "YYYY-MM-DD" of the learner's interview, or null. */
-  interviewDate: v.nullable(v.pipe(v.string(), v.isoDate('Interview date must be a date (YYYY-MM-DD)'))),
+  interviewDate: v.nullable(
+    v.pipe(
+      v.string(),
+      v.isoDate('Interview date must be a date (YYYY-MM-DD)'),
+      // isoDate checks the shape only: 2026-02-31 passes it.
+      v.check(isCalendarDate, 'Interview date must be a day that exists (e.g. not 31 February)'),
+    ),
+  ),
   theme: v.picklist(['system', 'light', 'dark'], 'Theme must be system, light or dark'),
   typeAnswerFirst: v.boolean(),
   /** Personal FSRS-6 weights fitted to this learner's log, or null for the defaults. */
@@ -78,16 +91,60 @@ export function validateSettings(input: unknown): ValidationResult<Settings> {
   return result.success ? { ok: true, value: result.output } : { ok: false, errors: describeIssues(result.issues) };
 }
 
-/** Stored settings merged over the defaults; anything invalid falls back to its default. */
+/** The learner's names for the settings, used when one has to be replaced by its default. */
+const SETTING_LABELS: Record<keyof Settings, string> = {
+  desiredRetention: 'Desired retention',
+  maximumIntervalDays: 'Maximum interval',
+  learningSteps: 'Learning steps',
+  relearningSteps: 'Relearning steps',
+  dayStartHour: 'Day start',
+  newPerDay: 'New cards per day',
+  reviewsPerDay: 'Reviews per day',
+  learnAheadMinutes: 'Learn ahead limit',
+  interviewDate: 'Interview date',
+  theme: 'Theme',
+  typeAnswerFirst: 'Type the answer first',
+  fsrsParameters: 'FSRS parameters',
+  lastFit: 'Last optimisation',
+};
+
+/** A stored value as the learner would recognise it; long ones (a list of 21 weights) are cut short. */
+function shown(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function shownDefault(key: keyof Settings): string {
+  const value = DEFAULT_SETTINGS[key];
+  if (value === null) return 'none';
+  if (Array.isArray(value)) return value.join(' ');
+  return typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * Stored settings merged over the defaults; anything invalid falls back to its default, and each
+ * fallback is named in `problems` ("Interview date: "2026-02-31" is not valid, using the default none")
+ * so the learner is never left guessing. `undefined` means nothing was stored: no problem.
+ */
 export function settingsFromStored(stored: unknown): { settings: Settings; problems: string[] } {
-  if (typeof stored !== 'object' || stored === null) return { settings: DEFAULT_SETTINGS, problems: [] };
-  const merged = { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings>) };
+  if (stored === undefined) return { settings: DEFAULT_SETTINGS, problems: [] };
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+    return { settings: DEFAULT_SETTINGS, problems: [`Settings: ${shown(stored)} is not valid, using the defaults for every setting`] };
+  }
+  const merged = { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings>) } as Record<string, unknown>;
   const whole = validateSettings(merged);
   if (whole.ok) return { settings: whole.value, problems: [] };
   const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
-  for (const key of Object.keys(DEFAULT_SETTINGS)) {
-    const attempt = validateSettings({ ...DEFAULT_SETTINGS, [key]: (merged as Record<string, unknown>)[key] });
-    if (attempt.ok) settings[key] = (merged as Record<string, unknown>)[key];
+  const problems: string[] = [];
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const attempt = validateSettings({ ...DEFAULT_SETTINGS, [key]: merged[key] });
+    if (attempt.ok) settings[key] = attempt.value[key];
+    else problems.push(`${SETTING_LABELS[key]}: ${shown(merged[key])} is not valid, using the default ${shownDefault(key)}`);
   }
-  return { settings: settings as Settings, problems: whole.errors };
+  return { settings: settings as Settings, problems };
 }

@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
+import { hasReviews, markReviews } from './reviews-marker.ts';
 import { queueReviews, syncTables } from './sync-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
@@ -327,7 +328,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     flags: backup.flags,
     customQuestions: backup.customQuestions,
   };
-  return db.transaction('rw', allTables(db), async () => {
+  const result = await db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
       const current = await readCollection(db);
       const { settings } = await loadSettings(db);
@@ -360,13 +361,17 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     await resync(db, bank, now);
     return { mode, added: plan.added, updated: plan.updated, notReplayed: replayed.notReplayed, corrected };
   });
+  // Right after the commit, not when a screen next looks: a wipe soon after is still noticed.
+  // A Replace with a backup of no reviews empties the log on purpose: no loss to report later.
+  markReviews(db, await hasReviews(db));
+  return result;
 }
 
 export class UndoUnavailableError extends Error {}
 
 /** Puts back the data as it was before the last replace, in one transaction, and forgets the snapshot. */
 export async function undoReplace(db: RehearseDb, now: number, bank?: BankLike): Promise<MergeCounts> {
-  return db.transaction('rw', allTables(db), async () => {
+  const restored = await db.transaction('rw', allTables(db), async () => {
     const snapshot = await getMeta<Snapshot | null>(db, UNDO_KEY);
     if (!snapshot || !Array.isArray(snapshot.cards)) throw new UndoUnavailableError('There is no replace to undo.');
     const { takenAt: _takenAt, settings, ...data } = snapshot;
@@ -376,4 +381,6 @@ export async function undoReplace(db: RehearseDb, now: number, bank?: BankLike):
     await resync(db, bank, now);
     return counts(data);
   });
+  markReviews(db, await hasReviews(db));
+  return restored;
 }

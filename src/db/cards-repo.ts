@@ -16,6 +16,7 @@ import { studyDay } from '../core/scheduling/day.ts';
 import type { Settings } from '../core/settings.ts';
 import { BUCKET, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { getMeta, setMeta } from './settings-repo.ts';
+import { hasReviews, markReviews } from './reviews-marker.ts';
 import { isBuried } from './card-actions.ts';
 import { queueReviews, queueUndo, stampCardMeta, suspendedField, syncTables } from './sync-repo.ts';
 
@@ -194,7 +195,7 @@ export async function gradeCard(
   db: RehearseDb,
   input: { cardId: string; rating: Rating; now: number; durationMs: number; settings: Settings },
 ): Promise<{ review: ReviewRow; card: CardRow }> {
-  return db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
+  const graded = await db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
     const [card, logged] = await Promise.all([
       db.cards.get(input.cardId),
       db.reviews.where('cardId').equals(input.cardId).toArray(),
@@ -220,6 +221,9 @@ export async function gradeCard(
     await queueReviews(db, [review], at);
     return { review, card: updated };
   });
+  // Once committed: the database now holds reviews, whatever later happens to it.
+  markReviews(db, true);
+  return graded;
 }
 
 export class UndoRefusedError extends Error {}
@@ -230,7 +234,7 @@ export class UndoRefusedError extends Error {}
  * after it, perhaps in another tab): removing it would leave the card unlike its log.
  */
 export async function undoReview(db: RehearseDb, reviewId: string, now = Date.now()): Promise<CardRow> {
-  return db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
+  const undone = await db.transaction('rw', [db.cards, db.reviews, ...syncTables(db)], async () => {
     const review = await db.reviews.get(reviewId);
     if (!review) throw new UndoRefusedError('That review is no longer in the log.');
     const log = sortReviews(await db.reviews.where('cardId').equals(review.cardId).toArray());
@@ -245,6 +249,9 @@ export async function undoReview(db: RehearseDb, reviewId: string, now = Date.no
     await queueUndo(db, review, now);
     return restored;
   });
+  // The learner removed the last review themselves: an empty log next time is no loss.
+  if (!(await hasReviews(db))) markReviews(db, false);
+  return undone;
 }
 
 /** Reviews of one card in time order (ties broken by id, so every device agrees). */

@@ -21,8 +21,13 @@ export function TodayProgress() {
   // counts and "Start review" are on screen and the browser is idle.
   const [idle, setIdle] = useState(false);
   useEffect(() => {
-    const whenIdle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 50));
-    whenIdle(() => setIdle(true));
+    // Cancelled on unmount: a callback after the screen is gone would update nothing (and, in tests, outlive the page).
+    if (window.requestIdleCallback) {
+      const id = window.requestIdleCallback(() => setIdle(true));
+      return () => window.cancelIdleCallback(id);
+    }
+    const timer = window.setTimeout(() => setIdle(true), 50);
+    return () => window.clearTimeout(timer);
   }, []);
   return idle ? <TodayProgressLine /> : null;
 }

@@ -137,6 +137,44 @@ describe('the backup section', () => {
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Undo replace' })).toBeNull());
   });
 
+  it('names the backup’s invalid settings and their defaults in the preview, and again after Replace uses them', async () => {
+    const user = renderSection();
+    const data = JSON.parse(backupText());
+    data.settings.interviewDate = '2026-02-31';
+    data.settings.newPerDay = 'lots';
+    data.settings.theme = null;
+    await user.upload(screen.getByLabelText('Import backup'), jsonFile(JSON.stringify(data)));
+    const preview = await screen.findByRole('region', { name: /holds/ });
+    expect(preview).toHaveTextContent('Replace would use the defaults instead');
+    const items = within(preview).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toEqual([
+      'New cards per day: "lots" is not valid, using the default 10',
+      'Interview date: "2026-02-31" is not valid, using the default none',
+      'Theme: null is not valid, using the default system',
+    ]);
+
+    await user.click(within(preview).getByRole('button', { name: 'Replace…' }));
+    await user.click(screen.getByRole('button', { name: 'Replace everything' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Some of the backup’s settings were invalid, so their defaults are now used');
+    expect(alert).toHaveTextContent('Interview date: "2026-02-31" is not valid, using the default none');
+    const { settings, problems } = await loadSettings(db);
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({ newPerDay: 10, interviewDate: null, theme: 'system', desiredRetention: makeBackup().settings.desiredRetention });
+  });
+
+  it('says nothing about settings after a Merge, which keeps this device’s own', async () => {
+    const user = renderSection();
+    const data = JSON.parse(backupText());
+    data.settings = 'broken';
+    await user.upload(screen.getByLabelText('Import backup'), jsonFile(JSON.stringify(data)));
+    const preview = await screen.findByRole('region', { name: /holds/ });
+    expect(preview).toHaveTextContent('Settings: "broken" is not valid, using the defaults for every setting');
+    await user.click(within(preview).getByRole('button', { name: 'Merge' }));
+    expect(await screen.findByText(/^Merged\./)).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('tells the learner their storage is full when the import cannot be written, and changes nothing', async () => {
     const user = renderSection();
     const before = await everything();

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
 import { DIFFICULTY_BY_LEVEL, QUESTION_ID_PATTERN, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
-import { SettingsSchema, type Settings } from '../settings.ts';
+import type { Settings } from '../settings.ts';
 import { decodeConfig, type MemoryState } from '../scheduling/fsrs.ts';
 
 /**
@@ -18,7 +18,7 @@ import { decodeConfig, type MemoryState } from '../scheduling/fsrs.ts';
  *   "device": "Chrome on Android", // a short summary of the browser that made it
  *   "schemaVersion": 2,            // the IndexedDB schema version of the app that made it (informative)
  *   "columns": { "cards": [...], "reviews": [...] },  // the legend of the row arrays below (CARD_COLUMNS, REVIEW_COLUMNS)
- *   "settings": { ... },           // every setting, as SettingsSchema (src/core/settings.ts) describes
+ *   "settings": { ... },           // every setting, as SettingsSchema (src/core/settings.ts) describes; an invalid one falls back to its default, named in the preview
  *   "cards": [ ["py-x#answer", "py-x", "answer", suspended, hidden, due, stability, difficulty, state,
  *               reps, lapses, lastReview, scheduledDays, learningSteps] ],
  *   "reviews": [ ["<id>", "<cardId>", rating (1–4 = Again…Easy; 0 = the card was reset to new),
@@ -215,7 +215,8 @@ const headEntries = {
   exportedAt: time,
   device: v.pipe(v.string('must be text'), v.maxLength(300, 'must be at most 300 characters')),
   schemaVersion: v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(10_000, 'must be at most 10,000')),
-  settings: SettingsSchema,
+  // Checked setting by setting in parse-backup.ts: a bad one falls back to its default, named, rather than refusing the file.
+  settings: v.optional(v.unknown()),
   cards: rowList,
   reviews: rowList,
   notes: list(NoteSchema),

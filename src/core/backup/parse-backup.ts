@@ -16,9 +16,15 @@ import {
   type BackupReview,
 } from './backup-format.ts';
 import { reconcileCards } from './reconcile-cards.ts';
+import { DEFAULT_SETTINGS, settingsFromStored } from '../settings.ts';
 
-/** `correctedCards`: cards whose stated state contradicts their log (an import rebuilds them). */
-export type ParseBackupResult = { ok: true; value: Backup; correctedCards: number } | { ok: false; errors: string[] };
+/**
+ * `correctedCards`: cards whose stated state contradicts their log (an import rebuilds them).
+ * `settingsProblems`: the file's settings that are invalid, each saying which default replaces it.
+ */
+export type ParseBackupResult =
+  | { ok: true; value: Backup; correctedCards: number; settingsProblems: string[] }
+  | { ok: false; errors: string[] };
 
 const NOT_A_BACKUP = 'This file is not a Rehearse backup';
 /** A wrecked file can have a million problems; the first few say enough. */
@@ -80,7 +86,11 @@ function validate(data: Record<string, unknown>): ParseBackupResult {
   const cards = checkRows<BackupCard>('cards', data.cards, CardSchema, problems, columns ? cardFromColumns : undefined);
   const reviews = checkRows<BackupReview>('reviews', data.reviews, ReviewSchema, problems, columns ? (row) => reviewFromColumns(row, configs) : undefined);
   if (!head.success || problems.length) return { ok: false, errors: limit(problems) };
-  const { format, version, exportedAt, device, schemaVersion, settings, notes, flags, customQuestions } = head.output;
+  const { format, version, exportedAt, device, schemaVersion, notes, flags, customQuestions } = head.output;
+  const { settings, problems: settingsProblems } =
+    head.output.settings === undefined
+      ? { settings: DEFAULT_SETTINGS, problems: ['Settings: missing from the file, using the defaults for every setting'] }
+      : settingsFromStored(head.output.settings);
   const backup: Backup = { format, version, exportedAt, device, schemaVersion, settings, cards, reviews, notes, flags, customQuestions };
   const clashes = crossCheck(backup);
   if (clashes.length) return { ok: false, errors: limit(clashes) };
@@ -92,7 +102,7 @@ function validate(data: Record<string, unknown>): ParseBackupResult {
       errors: limit(unreplayable.map(({ id, reason }) => `card ${JSON.stringify(id)} has a review log that cannot be replayed (${reason.slice(0, 120)})`)),
     };
   }
-  return { ok: true, value: backup, correctedCards: corrected.length };
+  return { ok: true, value: backup, correctedCards: corrected.length, settingsProblems };
 }
 
 /** Validates a table's rows in place; a version 2 row is first turned from columns into an object. */

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { PersistStorageRequest } from '../../ui/persist-storage.tsx';
 import { useFullQuestions, useQuestion } from '../../ui/questions.ts';
 import { buildSearchIndex, search } from '../../core/bank/search.ts';
 import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
@@ -449,6 +450,7 @@ function SessionSummary(props: {
     <section aria-labelledby="summary-heading" className="stack">
       <h1 id="summary-heading" ref={headingRef} tabIndex={-1}>{summary.reviews ? 'Session complete' : 'Nothing due right now'}</h1>
       {props.missing && <p role="alert">A card’s question is missing from this version of the bank; it was skipped.</p>}
+      {summary.reviews > 0 && <PersistStorageRequest />}
       <dl className="summary">
         <div><dt>Cards studied</dt><dd>{summary.cards}</dd></div>
         <div><dt>Reviews</dt><dd>{summary.reviews}</dd></div>

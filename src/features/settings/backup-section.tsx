@@ -12,8 +12,8 @@ import { makeBackupFile, readBackupFile } from './backup-file.ts';
 type Stage =
   | { kind: 'idle' }
   | { kind: 'checking'; fileName: string }
-  | { kind: 'preview'; backup: Backup; summary: BackupSummary; fileName: string }
-  | { kind: 'confirm-replace'; backup: Backup; summary: BackupSummary; fileName: string }
+  | { kind: 'preview'; backup: Backup; summary: BackupSummary; fileName: string; settingsProblems: string[] }
+  | { kind: 'confirm-replace'; backup: Backup; summary: BackupSummary; fileName: string; settingsProblems: string[] }
   | { kind: 'working'; label: string };
 
 interface Problem {
@@ -151,13 +151,23 @@ export function BackupSection() {
     if (!read.ok) return refuse([read.error]);
     const parsed = parseBackup(read.text, MAX_BACKUP_TEXT_BYTES);
     if (!parsed.ok) return refuse(parsed.errors);
-    setStage({ kind: 'preview', backup: parsed.value, summary: summarizeBackup(parsed.value, parsed.correctedCards), fileName: file.name });
+    setStage({
+      kind: 'preview',
+      backup: parsed.value,
+      summary: summarizeBackup(parsed.value, parsed.correctedCards),
+      fileName: file.name,
+      settingsProblems: parsed.settingsProblems,
+    });
   }
 
-  async function runImport(backup: Backup, mode: 'merge' | 'replace') {
+  async function runImport(backup: Backup, mode: 'merge' | 'replace', settingsProblems: string[]) {
     await runAction(mode === 'merge' ? 'Merging…' : 'Replacing…', 'import', async () => {
       const result = await importBackup(db, backup, mode, now(), bank);
       setNotice(describeImport(result));
+      // Only Replace takes the backup's settings; Merge keeps this device's, so nothing fell back.
+      if (mode === 'replace' && settingsProblems.length) {
+        setProblem({ title: 'Some of the backup’s settings were invalid, so their defaults are now used:', details: settingsProblems });
+      }
     });
   }
 
@@ -217,13 +227,19 @@ export function BackupSection() {
         <section aria-labelledby="backup-preview-heading" className="backup-preview">
           <h3 id="backup-preview-heading" ref={previewHeading} tabIndex={-1}>What {stage.fileName} holds</h3>
           <Facts summary={stage.summary} />
+          {stage.settingsProblems.length > 0 && (
+            <div className="muted backup-settings-problems">
+              <p>Some settings in this file are invalid. Replace would use the defaults instead (Merge keeps this device’s settings):</p>
+              <ul>{stage.settingsProblems.map((text) => <li key={text}>{text}</li>)}</ul>
+            </div>
+          )}
           <p>
             <strong>Merge</strong> adds the backup’s reviews, cards, notes and own questions to this device; nothing
             here is lost and the newer version of a note or question wins. <strong>Replace</strong> makes this device
             exactly like the backup, settings included.
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void runImport(stage.backup, 'merge')}>Merge</button>
+            <button type="button" className="primary" onClick={() => void runImport(stage.backup, 'merge', stage.settingsProblems)}>Merge</button>
             <button type="button" onClick={() => setStage({ ...stage, kind: 'confirm-replace' })}>Replace…</button>
             <button type="button" onClick={() => setStage({ kind: 'idle' })}>Cancel</button>
           </div>
@@ -239,7 +255,7 @@ export function BackupSection() {
             A backup of the current data is kept on this device so you can undo this with “Undo replace”.
           </p>
           <div className="actions">
-            <button type="button" className="primary danger" onClick={() => void runImport(stage.backup, 'replace')}>Replace everything</button>
+            <button type="button" className="primary danger" onClick={() => void runImport(stage.backup, 'replace', stage.settingsProblems)}>Replace everything</button>
             <button type="button" onClick={() => setStage({ ...stage, kind: 'preview' })}>Cancel</button>
           </div>
         </section>

@@ -9,6 +9,7 @@ import { ParametersSection } from './parameters-section.tsx';
 import { RetentionSection } from './retention-section.tsx';
 import { SyncSection } from './sync-section.tsx';
 import { useLeaveGuard } from '../../ui/leave-guard.ts';
+import { SettingsProblems } from '../../ui/settings-problems.tsx';
 
 interface Draft {
   retentionPercent: string;
@@ -43,7 +44,7 @@ const steps = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 export default function SettingsScreen() {
   const { db } = useServices();
-  const { settings, loaded } = useSettings();
+  const { settings, loaded, problems } = useSettings();
   const [draft, setDraft] = useState<Draft>(() => toDraft(settings));
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
@@ -95,6 +96,7 @@ export default function SettingsScreen() {
   return (
     <section aria-labelledby="settings-heading" className="stack">
       <h1 id="settings-heading">Settings</h1>
+      <SettingsProblems problems={problems} fixHint="Saving the form below stores the values it shows." />
       <form onSubmit={save} className="stack settings-form" noValidate>
         {/* Until the stored settings arrive, typing would be overwritten by them: not editable yet. */}
         <fieldset disabled={!loaded}>

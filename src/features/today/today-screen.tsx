@@ -8,6 +8,8 @@ import { countQueue } from '../../core/scheduling/queue.ts';
 import { BackupReminder } from '../../ui/backup-reminder.tsx';
 import { TodayProgress } from '../../ui/today-progress.tsx';
 import { Countdown } from '../../ui/countdown.tsx';
+import { SettingsProblems } from '../../ui/settings-problems.tsx';
+import { LostReviewsAlert } from '../../ui/lost-reviews.tsx';
 
 /** However far the next change is, Today re-reads at least this often (a sleeping laptop's timers drift). */
 const MAX_WAIT_MS = 10 * 60_000;
@@ -50,9 +52,8 @@ export default function TodayScreen() {
   return (
     <section aria-labelledby="today-heading" className="stack">
       <h1 id="today-heading">Today</h1>
-      {problems.length > 0 && (
-        <p role="alert" className="alert">Some saved settings were invalid and defaults are used instead: {problems.join('; ')}</p>
-      )}
+      <LostReviewsAlert />
+      <SettingsProblems problems={problems} fixHint="Settings shows them and saving there fixes them." />
       {!today ? (
         <p role="status">Counting today’s cards…</p>
       ) : (

@@ -25,13 +25,13 @@ describe('reading a backup file', () => {
     const backup = makeBackup();
     const text = backupText(backup);
     expect(text.split('\n').length).toBeGreaterThan(backup.reviews.length);
-    expect(parseBackup(text)).toEqual({ ok: true, value: backup, correctedCards: 0 });
+    expect(parseBackup(text)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
   });
 
   it('still reads a version 1 file (rows as objects) as the same backup', () => {
     const backup = makeBackup();
     expect(JSON.parse(backupTextV1(backup)).reviews[0]).toHaveProperty('before');
-    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 }, correctedCards: 0 });
+    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 }, correctedCards: 0, settingsProblems: [] });
   });
 
   it('writes card and review rows as arrays with a legend, each schedule once: under half the size of version 1', () => {
@@ -42,11 +42,11 @@ describe('reading a backup file', () => {
     expect(v2.reviews[0]).toEqual(expect.any(Array));
     expect(v2.configs).toHaveLength(1);
     expect(backupText(backup).length).toBeLessThan(backupTextV1(backup).length / 2);
-    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup, correctedCards: 0 });
+    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
   });
   it('reads a backup with empty tables and a byte-order mark', () => {
     const backup = makeBackup({ cards: [], reviews: [], notes: [], flags: [], customQuestions: [] });
-    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup, correctedCards: 0 });
+    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
   });
 
   it('says a truncated file is not valid JSON', () => {
@@ -114,7 +114,6 @@ describe('reading a backup file', () => {
         'reviews[3].config must be a schedule such as "0.9|365|1m 10m|10m|"',
         'notes[0].updatedAt must be a time (milliseconds since 1970)',
         'flags[0] must be an object',
-        'settings.desiredRetention: Desired retention must be at most 97%',
         'customQuestions[0] has difficulty outside 1–3, the range for level beginner',
         'cards[2].stability must be a number',
       ].sort(),
@@ -286,5 +285,35 @@ describe('making a backup from stored rows', () => {
     const list = [...pieces];
     expect(Math.max(...list.map((p) => p.split('\n').length - 1))).toBeLessThanOrEqual(1000);
     expect(parseBackup(list.join('')).ok).toBe(true);
+  });
+});
+
+describe('a backup whose settings are invalid', () => {
+  it('is accepted with each invalid setting replaced by its default, and says which', () => {
+    const d = data();
+    d.settings.desiredRetention = 2;
+    d.settings.learningSteps = ['soon'];
+    const result = parseBackup(JSON.stringify(d));
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.settingsProblems).toEqual([
+      'Desired retention: 2 is not valid, using the default 0.9',
+      'Learning steps: ["soon"] is not valid, using the default 1m 10m',
+    ]);
+    expect(result.value.settings).toEqual({ ...d.settings, desiredRetention: 0.9, learningSteps: ['1m', '10m'] });
+  });
+
+  it('falls back to every default when the settings are missing or not an object', () => {
+    const missing = data();
+    delete missing.settings;
+    const none = parseBackup(JSON.stringify(missing));
+    expect(none.ok && none.settingsProblems).toEqual(['Settings: missing from the file, using the defaults for every setting']);
+    const nulled = parseBackup(JSON.stringify({ ...data(), settings: null }));
+    expect(nulled.ok && nulled.value.settings).toEqual(DEFAULT_SETTINGS);
+    expect(nulled.ok && nulled.settingsProblems).toEqual(['Settings: null is not valid, using the defaults for every setting']);
+  });
+
+  it('reports nothing for valid settings', () => {
+    const result = parseBackup(backupText());
+    expect(result.ok && result.settingsProblems).toEqual([]);
   });
 });
