@@ -1,5 +1,5 @@
 import { runWrite } from '../../ui/write-failures.tsx';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useServices, useSettings } from '../../ui/app-context.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
 import type { Settings } from '../../core/settings.ts';
@@ -51,10 +51,14 @@ export default function SettingsScreen() {
 
   // Reset the form only when the stored settings really change (other rows of the same
   // table, such as metadata, change often and must not wipe what the learner is typing).
+  // Adjusted during render, not in an effect, so no frame ever shows the enabled form
+  // holding the defaults instead of what was stored.
   const storedKey = JSON.stringify(settings);
-  useEffect(() => {
-    if (loaded) setDraft(toDraft(settings));
-  }, [loaded, storedKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [draftFrom, setDraftFrom] = useState<string | null>(null);
+  if (loaded && draftFrom !== storedKey) {
+    setDraftFrom(storedKey);
+    setDraft(toDraft(settings));
+  }
 
   const unsaved = loaded && JSON.stringify(draft) !== JSON.stringify(toDraft(settings));
   useLeaveGuard(unsaved, 'Your settings changes are not saved. Leave and lose them?');
