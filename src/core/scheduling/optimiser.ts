@@ -43,6 +43,28 @@ export function dayIndex(time: number, offsetMinutes: number): number {
   return Math.floor((time + offsetMinutes * 60_000) / DAY_MS);
 }
 
+/**
+ * One stored review row as the optimiser reads it, or null when the row is damaged and cannot
+ * be part of a history (no card, a rating outside 0–4, a time that is not a date, no phase
+ * before). The fit then leaves it out and says how many it left out, rather than failing.
+ */
+export function loggedGradeOf(row: unknown): LoggedGrade | null {
+  if (!row || typeof row !== 'object') return null;
+  const { cardId, rating, reviewedAt, before } = row as Record<string, unknown>;
+  const phase = before && typeof before === 'object' ? (before as Record<string, unknown>).state : undefined;
+  if (typeof cardId !== 'string' || cardId === '') return null;
+  if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 0 || rating > 4) return null;
+  if (typeof reviewedAt !== 'number' || !Number.isFinite(reviewedAt) || reviewedAt < 0 || reviewedAt > 8.64e15) return null;
+  if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 0 || phase > 3) return null;
+  return { cardId, rating: rating as LogRating, reviewedAt, phaseBefore: phase as MemoryPhase };
+}
+
+/** What a fit says about rows it had to leave out, or null when every row was read. */
+export function unreadableNote(unreadable: number): string | null {
+  if (unreadable === 0) return null;
+  return `${unreadable.toLocaleString('en')} damaged review ${unreadable === 1 ? 'row was' : 'rows were'} left out: they could not be read.`;
+}
+
 /** Groups a log into per-card histories (input order within a card is kept; pass it oldest first). */
 export function groupByCard(log: readonly LoggedGrade[]): LoggedGrade[][] {
   const byCard = new Map<string, LoggedGrade[]>();
@@ -208,6 +230,12 @@ export function isBetterFit(current: FitScore, candidate: FitScore): boolean {
 
 /** Why a fit would be limited, from the number of predictable reviews; null when there is enough. */
 export function historyAdvice(predictable: number): { canFit: boolean; message: string } | null {
+  if (predictable === 0) {
+    return {
+      canFit: false,
+      message: 'None of your reviews can be used yet: the optimiser learns from a card reviewed again on a later day, and needs at least 8 such reviews (a few hundred for a good fit). Keep reviewing and try again in a week or two.',
+    };
+  }
   if (predictable < 8) {
     return {
       canFit: false,
