@@ -2,6 +2,7 @@
 import init, { Fsrs } from 'fsrs-browser';
 import wasmUrl from 'fsrs-browser/fsrs_browser_bg.wasm?url';
 import {
+  capNote,
   countPredictableReviews,
   dayOffsetMinutes,
   emptySums,
@@ -9,6 +10,7 @@ import {
   groupByCard,
   historyAdvice,
   isBetterFit,
+  latestHistories,
   mergeSums,
   scoreParameters,
   toRevlogColumns,
@@ -35,7 +37,8 @@ async function run(request: Extract<ToOptimiser, { type: 'start' }>): Promise<vo
   const damaged = unreadableNote(unreadable);
   const reviewCount = log.reduce((n, entry) => n + (entry.rating === RESET_RATING ? 0 : 1), 0);
   const offset = dayOffsetMinutes(request.utcOffsetMinutes, request.dayStartHour);
-  const histories = groupByCard(log);
+  const { histories, kept, total } = latestHistories(groupByCard(log));
+  const capped = capNote(kept, total);
   const predictable = countPredictableReviews(histories, offset);
   const advice = historyAdvice(predictable);
   if (advice && !advice.canFit) {
@@ -68,7 +71,7 @@ async function run(request: Extract<ToOptimiser, { type: 'start' }>): Promise<vo
     after: afterScore,
     better: isBetterFit(beforeScore, afterScore),
     reviewCount,
-    advice: [advice?.message, damaged].filter(Boolean).join(' ') || null,
+    advice: [capped, advice?.message, damaged].filter(Boolean).join(' ') || null,
   });
 }
 

@@ -103,6 +103,49 @@ export function toRevlogColumns(histories: readonly (readonly LoggedGrade[])[]):
   return columns;
 }
 
+/**
+ * Most reviews one fit uses. fsrs-rs's time grows with the number of reviews (five passes over
+ * them); 100,000 take about a minute and a quarter in Chromium on a busy 2-core machine, a million
+ * more than fifteen minutes (tests/bench/optimiser-fit.bench-run.ts). fsrs-rs weights recent
+ * reviews more anyway, so the oldest ones are the ones to leave out.
+ */
+export const FIT_REVIEW_CAP = 100_000;
+
+const reviewsIn = (history: readonly LoggedGrade[]) => history.reduce((n, e) => n + (e.rating === RESET_RATING ? 0 : 1), 0);
+
+/**
+ * The histories a fit uses: all of them up to `cap` reviews; beyond it, the whole histories of
+ * the cards reviewed most recently, until `cap` is reached (a card's history is never cut:
+ * its memory is only known from its first grade). `kept` and `total` count reviews (not resets).
+ */
+export function latestHistories(
+  histories: readonly LoggedGrade[][],
+  cap = FIT_REVIEW_CAP,
+): { histories: LoggedGrade[][]; kept: number; total: number } {
+  const sizes = histories.map(reviewsIn);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total <= cap) return { histories: [...histories], kept: total, total };
+  const last = (h: readonly LoggedGrade[]) => (h.length ? h[h.length - 1]!.reviewedAt : -Infinity);
+  const order = histories.map((_, i) => i).sort((a, b) => last(histories[b]!) - last(histories[a]!));
+  const chosen: LoggedGrade[][] = [];
+  let kept = 0;
+  for (const i of order) {
+    if (kept + sizes[i]! > cap) {
+      if (kept === 0) continue;
+      break;
+    }
+    chosen.push(histories[i]!);
+    kept += sizes[i]!;
+  }
+  return { histories: chosen, kept, total };
+}
+
+/** What the learner is told when a fit used only their latest reviews; null when it used all. */
+export function capNote(kept: number, total: number): string | null {
+  if (kept >= total) return null;
+  return `Fitted on your latest ${kept.toLocaleString('en')} reviews (of ${total.toLocaleString('en')}): the cards you reviewed most recently, each with its whole history. All of them would take many minutes on this device, and recent reviews say the most about your memory now.`;
+}
+
 /** The part of a history the model can learn from: after the last reset to new. */
 function sinceLastReset(history: readonly LoggedGrade[]): readonly LoggedGrade[] {
   for (let i = history.length - 1; i >= 0; i--) if (history[i]!.rating === RESET_RATING) return history.slice(i + 1);

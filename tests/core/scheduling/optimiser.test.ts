@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forgetting_curve, fsrs, generatorParameters } from 'ts-fsrs';
 import {
+  FIT_REVIEW_CAP,
+  capNote,
   countPredictableReviews,
   dayIndex,
   dayOffsetMinutes,
@@ -13,6 +15,7 @@ import {
   groupByCard,
   historyAdvice,
   isBetterFit,
+  latestHistories,
   loggedGradeOf,
   mergeSums,
   refitReason,
@@ -258,6 +261,39 @@ describe('bad input to a fit', () => {
       },
     };
     expect(() => fitParameters(failing, toRevlogColumns([]), OFFSET)).toThrow('the optimiser stopped: unreachable');
+  });
+});
+
+describe('a very long log', () => {
+  const card = (id: string, lastDay: number, reviews: number, resets = 0): LoggedGrade[] => {
+    const history: LoggedGrade[] = [];
+    for (let i = 0; i < reviews; i++) history.push({ cardId: id, rating: 3, reviewedAt: T0 + (lastDay - reviews + 1 + i) * DAY, phaseBefore: i ? 2 : 0 });
+    for (let i = 0; i < resets; i++) history.unshift({ cardId: id, rating: 0, reviewedAt: T0 + (lastDay - reviews) * DAY - i, phaseBefore: 2 });
+    return history;
+  };
+
+  it('fits on the whole histories of the most recently reviewed cards, up to the cap', () => {
+    const histories = [card('old', 10, 4), card('newest', 50, 3), card('recent', 40, 5, 2), card('older', 20, 6)];
+    const { histories: chosen, kept, total } = latestHistories(histories, 10);
+    expect(total).toBe(18); // resets are not reviews
+    // newest (3) + recent (5) = 8; older (6) would pass the cap: it and anything reviewed before it stay out.
+    expect(chosen.map((h) => h[0]!.cardId)).toEqual(['newest', 'recent']);
+    expect(chosen[1]).toHaveLength(7); // whole history, resets included
+    expect(kept).toBe(8);
+    expect(capNote(kept, total)).toMatch(/^Fitted on your latest 8 reviews \(of 18\): the cards you reviewed most recently/);
+  });
+
+  it('uses every review below the cap and says nothing about it', () => {
+    const histories = [card('a', 10, 4), card('b', 12, 6)];
+    expect(latestHistories(histories, 10)).toEqual({ histories, kept: 10, total: 10 });
+    expect(capNote(10, 10)).toBeNull();
+    expect(latestHistories(histories).kept).toBeLessThanOrEqual(FIT_REVIEW_CAP);
+  });
+
+  it('skips a single card longer than the cap rather than fitting nothing', () => {
+    const { histories: chosen, kept } = latestHistories([card('huge', 60, 30), card('b', 12, 6)], 10);
+    expect(chosen.map((h) => h[0]!.cardId)).toEqual(['b']);
+    expect(kept).toBe(6);
   });
 });
 
