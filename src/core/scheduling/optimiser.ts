@@ -62,7 +62,7 @@ export function loggedGradeOf(row: unknown): LoggedGrade | null {
 /** What a fit says about rows it had to leave out, or null when every row was read. */
 export function unreadableNote(unreadable: number): string | null {
   if (unreadable === 0) return null;
-  return `${unreadable.toLocaleString('en')} damaged review ${unreadable === 1 ? 'row was' : 'rows were'} left out: they could not be read.`;
+  return `${unreadable.toLocaleString('en')} damaged review ${unreadable === 1 ? 'row could not be read and was' : 'rows could not be read and were'} left out of the fit.`;
 }
 
 /** Groups a log into per-card histories (input order within a card is kept; pass it oldest first). */

@@ -217,8 +217,8 @@ describe('bad input to a fit', () => {
 
   it('says how many damaged rows were left out', () => {
     expect(unreadableNote(0)).toBeNull();
-    expect(unreadableNote(1)).toBe('1 damaged review row was left out: they could not be read.');
-    expect(unreadableNote(1200)).toMatch(/^1,200 damaged review rows were left out/);
+    expect(unreadableNote(1)).toBe('1 damaged review row could not be read and was left out of the fit.');
+    expect(unreadableNote(1200)).toBe('1,200 damaged review rows could not be read and were left out of the fit.');
   });
 
   it('says plainly when no review can be used yet (an empty log)', () => {
