@@ -104,10 +104,11 @@ export function toRevlogColumns(histories: readonly (readonly LoggedGrade[])[]):
 }
 
 /**
- * Most reviews one fit uses. fsrs-rs's time grows with the number of reviews (five passes over
- * them); 100,000 take about a minute and a quarter in Chromium on a busy 2-core machine, a million
- * more than fifteen minutes (tests/bench/optimiser-fit.bench-run.ts). fsrs-rs weights recent
- * reviews more anyway, so the oldest ones are the ones to leave out.
+ * Most reviews one fit uses. fsrs-rs's time and memory grow linearly with the reviews (five
+ * passes over them): in Chromium on a busy 2-core machine 100,000 took 75 s and 34 MB of
+ * WebAssembly memory, a million 23 minutes and 316 MB (tests/bench/optimiser-fit.bench-run.ts),
+ * too long to wait for on a phone. fsrs-rs weights recent reviews more anyway (it has no window
+ * of its own), so the oldest ones are the ones to leave out.
  */
 export const FIT_REVIEW_CAP = 100_000;
 
