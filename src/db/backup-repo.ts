@@ -36,16 +36,11 @@ export interface ExportResult<T> extends WriteReport {
 }
 
 /**
- * Reads every table in one read transaction, hands the backup's text (in pieces, made as they
- * are read) to `save`, and once that succeeds records when the backup was made. Without `save`
- * the text is made and dropped (the time is still recorded).
+ * The backup file's text for the whole collection, read in one read transaction (so it is one
+ * consistent moment) and made in pieces as they are consumed. Shared by the export and the
+ * automatic snapshot, so both are the same format.
  */
-export async function exportBackup<T = undefined>(
-  db: RehearseDb,
-  now: number,
-  device: string,
-  save?: (pieces: Iterable<string>) => Promise<T>,
-): Promise<ExportResult<T>> {
+export async function backupPieces(db: RehearseDb, now: number, device: string): Promise<{ pieces: Iterable<string>; report: WriteReport }> {
   const { rows, settings } = await db.transaction('r', allTables(db), async () => {
     const [cards, reviews, notes, flags, customQuestions, loaded] = await Promise.all([
       db.cards.toArray(),
@@ -57,11 +52,24 @@ export async function exportBackup<T = undefined>(
     ]);
     return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
   });
-  const [{ writeBackup }, { backupFailureMessage }] = await Promise.all([
-    import('../core/backup/write-backup.ts'),
+  const { writeBackup } = await import('../core/backup/write-backup.ts');
+  return writeBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
+}
+
+/**
+ * Makes the backup (see backupPieces), hands its text to `save`, and once that succeeds records
+ * when the backup was made. Without `save` the text is made and dropped (the time is still recorded).
+ */
+export async function exportBackup<T = undefined>(
+  db: RehearseDb,
+  now: number,
+  device: string,
+  save?: (pieces: Iterable<string>) => Promise<T>,
+): Promise<ExportResult<T>> {
+  const [{ pieces, report }, { backupFailureMessage }] = await Promise.all([
+    backupPieces(db, now, device),
     import('../core/backup/storage-errors.ts'),
   ]);
-  const { pieces, report } = writeBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
   const saved = save ? await save(pieces) : drain<T>(pieces);
   let warning: string | null = null;
   try {
@@ -321,6 +329,10 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     throw new Error(`${reconciled.unreplayable.length} card(s) have a review log that cannot be replayed. Nothing was changed.`);
   }
   const corrected = reconciled.corrected.length;
+  // Before a Replace, always: the automatic snapshot then holds what is about to go, outside this
+  // database, so even the Replace can be undone from it. (An empty database keeps a snapshot with
+  // reviews instead: that is the restore after a wipe.) No snapshot, no Replace.
+  if (mode === 'replace') await snapshotBeforeReplace(db, now);
   const incoming: Collection<CardRow, ReviewRow> = {
     cards: reconciled.cards.map(toCardRow),
     reviews: backup.reviews,
@@ -365,6 +377,17 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
   // A Replace with a backup of no reviews empties the log on purpose: no loss to report later.
   markReviews(db, await hasReviews(db));
   return result;
+}
+
+async function snapshotBeforeReplace(db: RehearseDb, now: number): Promise<void> {
+  const [{ makeSnapshot }, { isQuotaError }] = await Promise.all([import('./snapshot-repo.ts'), import('../core/backup/storage-errors.ts')]);
+  try {
+    await makeSnapshot(db, now, 'before-replace');
+  } catch (error) {
+    if (isQuotaError(error)) throw error;
+    const reason = (error as Error)?.message || String(error);
+    throw new Error(`the automatic snapshot of your current data could not be saved first (${reason.slice(0, 150)})`);
+  }
 }
 
 export class UndoUnavailableError extends Error {}

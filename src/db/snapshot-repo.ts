@@ -1,0 +1,105 @@
+import type { Backup } from '../core/backup/backup-format.ts';
+import { mayReplaceSnapshot, snapshotDue, type SnapshotInfo, type SnapshotReason } from '../core/backup/snapshot-policy.ts';
+import type { RehearseDb } from './database.ts';
+import { backupPieces } from './backup-repo.ts';
+import { hasReviews } from './reviews-marker.ts';
+import { loadSettings } from './settings-repo.ts';
+import { SNAPSHOT_SLOT, snapshotDbFor } from './snapshot-db.ts';
+
+// The backup machinery (compression, parsing) is imported on use: the daily check runs at every
+// launch and must not put Settings' code into the first screen's JavaScript.
+
+/** What the backup's `device` field says for a snapshot (the preview shows "Made … on <this>"). */
+export const SNAPSHOT_DEVICE = 'this device (automatic snapshot)';
+
+export async function loadSnapshotInfo(db: RehearseDb): Promise<SnapshotInfo | null> {
+  const row = await snapshotDbFor(db).info.get(SNAPSHOT_SLOT);
+  if (!row || typeof row.madeAt !== 'number') return null;
+  const { slot: _slot, ...info } = row;
+  return info;
+}
+
+export type SnapshotOutcome =
+  | { made: true; info: SnapshotInfo }
+  /** not-due: the daily one was made this study day, or there is nothing to keep. kept: the database is empty and the snapshot kept has reviews. */
+  | { made: false; why: 'not-due' | 'kept' };
+
+/** One snapshot at a time per database: a Replace waits for a daily one under way, never interleaves with it. */
+const queues = new Map<string, Promise<unknown>>();
+
+function queued<T>(db: RehearseDb, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(db.name) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  queues.set(db.name, next.catch(() => undefined));
+  return next;
+}
+
+/**
+ * Replaces the snapshot with the collection as it is now: the content of a backup file
+ * (backupPieces), compressed, in the snapshot database. An empty collection never takes the place
+ * of a snapshot with reviews (the wipe case). Throws when the snapshot cannot be stored.
+ */
+export function makeSnapshot(db: RehearseDb, now: number, reason: SnapshotReason): Promise<SnapshotOutcome> {
+  return queued(db, () => makeNow(db, now, reason));
+}
+
+async function makeNow(db: RehearseDb, now: number, reason: SnapshotReason): Promise<SnapshotOutcome> {
+  const kept = await loadSnapshotInfo(db);
+  // Checked first (one key read) so an emptied database costs nothing, and again on what was read.
+  if (!mayReplaceSnapshot(kept, (await hasReviews(db)) ? 1 : 0)) return { made: false, why: 'kept' };
+  const [{ pieces, report }, { makeBackupFile }] = await Promise.all([
+    backupPieces(db, now, SNAPSHOT_DEVICE),
+    import('./backup-file.ts'),
+  ]);
+  const file = await makeBackupFile(pieces);
+  if (!mayReplaceSnapshot(kept, report.reviews)) return { made: false, why: 'kept' };
+  const bytes = await file.blob.arrayBuffer();
+  const info: SnapshotInfo = { madeAt: now, reviews: report.reviews, cards: report.cards, bytes: bytes.byteLength, compressed: file.compressed, reason };
+  const snapshots = snapshotDbFor(db);
+  await snapshots.transaction('rw', snapshots.info, snapshots.data, async () => {
+    await snapshots.data.put({ slot: SNAPSHOT_SLOT, bytes });
+    await snapshots.info.put({ slot: SNAPSHOT_SLOT, ...info });
+  });
+  return { made: true, info };
+}
+
+/**
+ * The daily snapshot, when it is due (core/backup/snapshot-policy.ts): reviews exist and the
+ * snapshot kept is from an earlier study day. Call it at an idle moment, never during a grade.
+ */
+export function takeDailySnapshot(db: RehearseDb, now: number): Promise<SnapshotOutcome> {
+  return queued(db, async () => {
+    const [last, present, { settings }] = await Promise.all([loadSnapshotInfo(db), hasReviews(db), loadSettings(db)]);
+    if (!snapshotDue({ last, hasReviews: present, dayStartHour: settings.dayStartHour, now })) return { made: false, why: 'not-due' };
+    return makeNow(db, now, 'daily');
+  });
+}
+
+export type ReadSnapshotResult =
+  | { ok: true; info: SnapshotInfo; backup: Backup; correctedCards: number; settingsProblems: string[] }
+  | { ok: false; error: string; details: string[] };
+
+/**
+ * The snapshot, unpacked and validated exactly like a chosen backup file. Never throws: a missing
+ * or damaged snapshot comes back as a message, and nothing is changed.
+ */
+export async function readSnapshot(db: RehearseDb): Promise<ReadSnapshotResult> {
+  const snapshots = snapshotDbFor(db);
+  let info: SnapshotInfo | null;
+  let row: { bytes: ArrayBuffer } | undefined;
+  try {
+    [info, row] = await Promise.all([loadSnapshotInfo(db), snapshots.data.get(SNAPSHOT_SLOT)]);
+  } catch (error) {
+    return { ok: false, error: `The automatic snapshot could not be read (${(error as Error)?.name ?? 'error'}). Nothing was changed.`, details: [] };
+  }
+  if (!info || !row || typeof row.bytes?.byteLength !== 'number') {
+    return { ok: false, error: 'There is no automatic snapshot on this device. Nothing was changed.', details: [] };
+  }
+  const [{ readBackupFile }, { parseBackup }] = await Promise.all([import('./backup-file.ts'), import('../core/backup/parse-backup.ts')]);
+  const damaged = 'The automatic snapshot is damaged and cannot be restored. Nothing was changed.';
+  const read = await readBackupFile(new Blob([row.bytes]));
+  if (!read.ok) return { ok: false, error: damaged, details: [read.error] };
+  const parsed = parseBackup(read.text);
+  if (!parsed.ok) return { ok: false, error: damaged, details: parsed.errors };
+  return { ok: true, info, backup: parsed.value, correctedCards: parsed.correctedCards, settingsProblems: parsed.settingsProblems };
+}
