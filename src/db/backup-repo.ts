@@ -5,12 +5,14 @@ import type { WriteReport } from '../core/backup/write-backup.ts';
 import type { BackupStatus } from '../core/backup/backup-nudge.ts';
 import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
-import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
+import { bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
-import { queueReviews, syncTables } from './sync-repo.ts';
+import { queueReviews } from './sync-repo.ts';
+import { allTables, backupPieces } from './backup-read.ts';
+import { makeSnapshot } from './snapshot-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
 // and the first screen must not carry code that only Settings needs.
@@ -24,36 +26,12 @@ const UNDO_INFO_KEY = 'undoReplaceInfo';
 /** Cleared after an import so the bank sync runs again over the imported cards. */
 const BANK_VERSION_KEY = 'bankVersion';
 
-function allTables(db: RehearseDb): Table[] {
-  return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions, ...syncTables(db)];
-}
 
 export interface ExportResult<T> extends WriteReport {
   /** What `save` made of the file's text (e.g. a compressed file). */
   saved: T;
   /** Set when the backup was made but its time could not be recorded. */
   warning: string | null;
-}
-
-/**
- * The backup file's text for the whole collection, read in one read transaction (so it is one
- * consistent moment) and made in pieces as they are consumed. Shared by the export and the
- * automatic snapshot, so both are the same format.
- */
-export async function backupPieces(db: RehearseDb, now: number, device: string): Promise<{ pieces: Iterable<string>; report: WriteReport }> {
-  const { rows, settings } = await db.transaction('r', allTables(db), async () => {
-    const [cards, reviews, notes, flags, customQuestions, loaded] = await Promise.all([
-      db.cards.toArray(),
-      db.reviews.toArray(),
-      db.notes.toArray(),
-      db.flags.toArray(),
-      db.customQuestions.toArray(),
-      loadSettings(db),
-    ]);
-    return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
-  });
-  const { writeBackup } = await import('../core/backup/write-backup.ts');
-  return writeBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
 }
 
 /**
@@ -380,7 +358,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
 }
 
 async function snapshotBeforeReplace(db: RehearseDb, now: number): Promise<void> {
-  const [{ makeSnapshot }, { isQuotaError }] = await Promise.all([import('./snapshot-repo.ts'), import('../core/backup/storage-errors.ts')]);
+  const { isQuotaError } = await import('../core/backup/storage-errors.ts');
   try {
     await makeSnapshot(db, now, 'before-replace');
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Backup } from '../core/backup/backup-format.ts';
 import { mayReplaceSnapshot, snapshotDue, type SnapshotInfo, type SnapshotReason } from '../core/backup/snapshot-policy.ts';
 import type { RehearseDb } from './database.ts';
-import { backupPieces } from './backup-repo.ts';
+import { backupPieces } from './backup-read.ts';
 import { hasReviews } from './reviews-marker.ts';
 import { loadSettings } from './settings-repo.ts';
 import { SNAPSHOT_SLOT, snapshotDbFor } from './snapshot-db.ts';
