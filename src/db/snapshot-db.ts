@@ -20,7 +20,7 @@ export type SnapshotDb = Dexie & {
 };
 
 /**
- * A database of its own, beside the main one (`rehearse` → `rehearse-snapshots`): deleting or
+ * Where OPFS is missing or refused (see snapshot-store.ts), a database of its own, beside the main one (`rehearse` → `rehearse-snapshots`): deleting or
  * recreating the main database leaves it alone, which is the whole point of the snapshot.
  */
 export function snapshotDbName(mainName: string): string {

@@ -4,7 +4,7 @@ import type { RehearseDb } from './database.ts';
 import { backupPieces } from './backup-read.ts';
 import { hasReviews } from './reviews-marker.ts';
 import { loadSettings } from './settings-repo.ts';
-import { SNAPSHOT_SLOT, snapshotDbFor } from './snapshot-db.ts';
+import { snapshotStoreFor } from './snapshot-store.ts';
 
 // The backup machinery (compression, parsing) is imported on use: the daily check runs at every
 // launch and must not put Settings' code into the first screen's JavaScript.
@@ -12,11 +12,16 @@ import { SNAPSHOT_SLOT, snapshotDbFor } from './snapshot-db.ts';
 /** What the backup's `device` field says for a snapshot (the preview shows "Made … on <this>"). */
 export const SNAPSHOT_DEVICE = 'this device (automatic snapshot)';
 
-export async function loadSnapshotInfo(db: RehearseDb): Promise<SnapshotInfo | null> {
-  const row = await snapshotDbFor(db).info.get(SNAPSHOT_SLOT);
-  if (!row || typeof row.madeAt !== 'number') return null;
-  const { slot: _slot, ...info } = row;
-  return info;
+export function loadSnapshotInfo(db: RehearseDb): Promise<SnapshotInfo | null> {
+  return snapshotStoreFor(db).readInfo();
+}
+
+const listeners = new Set<() => void>();
+
+/** Called after this page replaced the snapshot (OPFS has no change events for live queries). */
+export function onSnapshotChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 export type SnapshotOutcome =
@@ -53,13 +58,9 @@ async function makeNow(db: RehearseDb, now: number, reason: SnapshotReason): Pro
   ]);
   const file = await makeBackupFile(pieces);
   if (!mayReplaceSnapshot(kept, report.reviews)) return { made: false, why: 'kept' };
-  const bytes = await file.blob.arrayBuffer();
-  const info: SnapshotInfo = { madeAt: now, reviews: report.reviews, cards: report.cards, bytes: bytes.byteLength, compressed: file.compressed, reason };
-  const snapshots = snapshotDbFor(db);
-  await snapshots.transaction('rw', snapshots.info, snapshots.data, async () => {
-    await snapshots.data.put({ slot: SNAPSHOT_SLOT, bytes });
-    await snapshots.info.put({ slot: SNAPSHOT_SLOT, ...info });
-  });
+  const info: SnapshotInfo = { madeAt: now, reviews: report.reviews, cards: report.cards, bytes: file.blob.size, compressed: file.compressed, reason };
+  await snapshotStoreFor(db).write(file.blob, info);
+  for (const listener of listeners) listener();
   return { made: true, info };
 }
 
@@ -84,20 +85,20 @@ export type ReadSnapshotResult =
  * or damaged snapshot comes back as a message, and nothing is changed.
  */
 export async function readSnapshot(db: RehearseDb): Promise<ReadSnapshotResult> {
-  const snapshots = snapshotDbFor(db);
+  const store = snapshotStoreFor(db);
   let info: SnapshotInfo | null;
-  let row: { bytes: ArrayBuffer } | undefined;
+  let bytes: Blob | null;
   try {
-    [info, row] = await Promise.all([loadSnapshotInfo(db), snapshots.data.get(SNAPSHOT_SLOT)]);
+    [info, bytes] = await Promise.all([store.readInfo(), store.readBytes()]);
   } catch (error) {
     return { ok: false, error: `The automatic snapshot could not be read (${(error as Error)?.name ?? 'error'}). Nothing was changed.`, details: [] };
   }
-  if (!info || !row || typeof row.bytes?.byteLength !== 'number') {
+  if (!info || !bytes) {
     return { ok: false, error: 'There is no automatic snapshot on this device. Nothing was changed.', details: [] };
   }
   const [{ readBackupFile }, { parseBackup }] = await Promise.all([import('./backup-file.ts'), import('../core/backup/parse-backup.ts')]);
   const damaged = 'The automatic snapshot is damaged and cannot be restored. Nothing was changed.';
-  const read = await readBackupFile(new Blob([row.bytes]));
+  const read = await readBackupFile(bytes);
   if (!read.ok) return { ok: false, error: damaged, details: [read.error] };
   const parsed = parseBackup(read.text);
   if (!parsed.ok) return { ok: false, error: damaged, details: parsed.errors };

@@ -4,7 +4,8 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from './app-context.tsx';
 import { hasReviews, markReviews, reviewsMarked } from '../db/reviews-marker.ts';
 import { importBackup } from '../db/backup-repo.ts';
-import { loadSnapshotInfo, readSnapshot } from '../db/snapshot-repo.ts';
+import { readSnapshot } from '../db/snapshot-repo.ts';
+import { useSnapshotInfo } from './snapshot-info.ts';
 import { formatBackupDate } from './backup-reminder.tsx';
 
 /**
@@ -33,8 +34,7 @@ export function ReviewsMarkerSync() {
 export function LostReviewsAlert() {
   const { db, bank, now } = useServices();
   const present = useLiveQuery(() => hasReviews(db), [db]);
-  // A snapshot database that cannot be opened means no snapshot to offer, not a broken Today.
-  const snapshot = useLiveQuery(() => loadSnapshotInfo(db).catch(() => null), [db]);
+  const snapshot = useSnapshotInfo();
   const [marked, setMarked] = useState(() => reviewsMarked(db));
   const [restoring, setRestoring] = useState(false);
   const [problem, setProblem] = useState<{ title: string; details: string[] } | null>(null);

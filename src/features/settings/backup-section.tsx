@@ -8,7 +8,8 @@ import { parseBackup } from '../../core/backup/parse-backup.ts';
 import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, type BackupSummary } from '../../core/backup/backup-summary.ts';
 import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
 import { makeBackupFile, readBackupFile } from '../../db/backup-file.ts';
-import { loadSnapshotInfo, readSnapshot } from '../../db/snapshot-repo.ts';
+import { readSnapshot } from '../../db/snapshot-repo.ts';
+import { useSnapshotInfo } from '../../ui/snapshot-info.ts';
 
 type Stage =
   | { kind: 'idle' }
@@ -85,8 +86,7 @@ function describeImport(result: ImportResult): string {
 export function BackupSection() {
   const { db, bank, now } = useServices();
   const status = useLiveQuery(() => loadBackupStatus(db), [db]);
-  // null: none kept (or the snapshot database cannot be opened, which offers nothing either).
-  const snapshot = useLiveQuery(() => loadSnapshotInfo(db).catch(() => null), [db]);
+  const snapshot = useSnapshotInfo();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
