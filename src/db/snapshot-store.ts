@@ -6,7 +6,6 @@ const OPFS_DIR = 'rehearse-snapshots';
 
 /** Where the one snapshot's bytes and info are kept. */
 export interface SnapshotStore {
-  readonly kind: 'opfs' | 'indexeddb';
   readInfo(): Promise<SnapshotInfo | null>;
   /** The backup file's bytes, or null when none is kept. */
   readBytes(): Promise<Blob | null>;
@@ -41,7 +40,6 @@ function opfsOffered(): boolean {
 /** OPFS when it opens (it can be refused, e.g. in private windows), IndexedDB otherwise; decided once per page. */
 class FallbackStore implements SnapshotStore {
   private chosen: Promise<SnapshotStore> | null = null;
-  kind: 'opfs' | 'indexeddb' = 'indexeddb';
   constructor(private readonly name: string) {}
 
   private store(): Promise<SnapshotStore> {
@@ -51,7 +49,6 @@ class FallbackStore implements SnapshotStore {
       try {
         const root = await navigator.storage.getDirectory();
         const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
-        this.kind = 'opfs';
         return new OpfsStore(dir, `${this.name}.snapshot`);
       } catch {
         return indexed;
@@ -72,7 +69,6 @@ class FallbackStore implements SnapshotStore {
 }
 
 class IndexedDbStore implements SnapshotStore {
-  readonly kind = 'indexeddb';
   constructor(readonly name: string) {}
 
   async readInfo(): Promise<SnapshotInfo | null> {
@@ -103,7 +99,6 @@ class IndexedDbStore implements SnapshotStore {
  * file in at once, so a crash mid-write leaves the previous snapshot.
  */
 class OpfsStore implements SnapshotStore {
-  readonly kind = 'opfs';
   constructor(
     private readonly dir: FileSystemDirectoryHandle,
     private readonly fileName: string,
