@@ -4,6 +4,9 @@ import { SCHEMA_VERSION, type RehearseDb } from './database.ts';
 import { loadSettings } from './settings-repo.ts';
 import { syncTables } from './sync-repo.ts';
 
+/** Meta key (settings table) of the small description of the data kept from before the last Replace. */
+export const UNDO_INFO_KEY = 'undoReplaceInfo';
+
 /** Every table a backup or an import touches. */
 export function allTables(db: RehearseDb): Table[] {
   return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions, ...syncTables(db)];

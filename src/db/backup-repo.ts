@@ -11,7 +11,7 @@ import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
 import { queueReviews } from './sync-repo.ts';
-import { allTables, backupPieces } from './backup-read.ts';
+import { UNDO_INFO_KEY, allTables, backupPieces } from './backup-read.ts';
 import { makeSnapshot } from './snapshot-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
@@ -21,8 +21,6 @@ import { makeSnapshot } from './snapshot-repo.ts';
 const LAST_BACKUP_KEY = 'lastBackupAt';
 /** The whole collection as it was before the last replace (large; read only to undo). */
 const UNDO_KEY = 'undoReplace';
-/** A small description of that snapshot, cheap enough for live queries. */
-const UNDO_INFO_KEY = 'undoReplaceInfo';
 /** Cleared after an import so the bank sync runs again over the imported cards. */
 const BANK_VERSION_KEY = 'bankVersion';
 

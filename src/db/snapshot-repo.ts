@@ -1,9 +1,9 @@
 import type { Backup } from '../core/backup/backup-format.ts';
 import { mayReplaceSnapshot, snapshotDue, type SnapshotInfo, type SnapshotReason } from '../core/backup/snapshot-policy.ts';
 import type { RehearseDb } from './database.ts';
-import { backupPieces } from './backup-read.ts';
+import { UNDO_INFO_KEY, backupPieces } from './backup-read.ts';
 import { hasReviews } from './reviews-marker.ts';
-import { loadSettings } from './settings-repo.ts';
+import { getMeta, loadSettings } from './settings-repo.ts';
 import { snapshotStoreFor } from './snapshot-store.ts';
 
 // The backup machinery (compression, parsing) is imported on use: the daily check runs at every
@@ -24,9 +24,15 @@ export function onSnapshotChange(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** When the collection was last replaced here (the undo record of backup-repo), or null. */
+async function loadLastReplaceAt(db: RehearseDb): Promise<number | null> {
+  const info = await getMeta<{ takenAt?: unknown } | null>(db, UNDO_INFO_KEY);
+  return typeof info?.takenAt === 'number' ? info.takenAt : null;
+}
+
 export type SnapshotOutcome =
   | { made: true; info: SnapshotInfo }
-  /** not-due: the daily one was made this study day, or there is nothing to keep. kept: the database is empty and the snapshot kept has reviews. */
+  /** not-due: the daily one was made this study day, or there is nothing to keep. kept: the database has fewer reviews than the snapshot kept (emptied, or studied on after a wipe) and no Replace explains it. */
   | { made: false; why: 'not-due' | 'kept' };
 
 /** One snapshot at a time per database: a Replace waits for a daily one under way, never interleaves with it. */
@@ -49,15 +55,15 @@ export function makeSnapshot(db: RehearseDb, now: number, reason: SnapshotReason
 }
 
 async function makeNow(db: RehearseDb, now: number, reason: SnapshotReason): Promise<SnapshotOutcome> {
-  const kept = await loadSnapshotInfo(db);
-  // Checked first (one key read) so an emptied database costs nothing, and again on what was read.
-  if (!mayReplaceSnapshot(kept, (await hasReviews(db)) ? 1 : 0)) return { made: false, why: 'kept' };
+  const [kept, lastReplaceAt] = await Promise.all([loadSnapshotInfo(db), loadLastReplaceAt(db)]);
+  // An emptied database is found with one key read, before reading everything; the rule is then applied to what was read.
+  if (kept && kept.reviews > 0 && !(await hasReviews(db))) return { made: false, why: 'kept' };
   const [{ pieces, report }, { makeBackupFile }] = await Promise.all([
     backupPieces(db, now, SNAPSHOT_DEVICE),
     import('./backup-file.ts'),
   ]);
   const file = await makeBackupFile(pieces);
-  if (!mayReplaceSnapshot(kept, report.reviews)) return { made: false, why: 'kept' };
+  if (!mayReplaceSnapshot(kept, { reviews: report.reviews, lastReplaceAt })) return { made: false, why: 'kept' };
   const info: SnapshotInfo = { madeAt: now, reviews: report.reviews, cards: report.cards, bytes: file.blob.size, compressed: file.compressed, reason };
   await snapshotStoreFor(db).write(file.blob, info);
   for (const listener of listeners) listener();

@@ -103,6 +103,27 @@ describe('the automatic snapshot', () => {
     expect(read.ok && read.backup.reviews.length).toBe(4);
   });
 
+  it('is not replaced by the few reviews of a learner who studied on after a wipe, but is after a Replace to a smaller collection', async () => {
+    await makeSnapshot(db, T0 + DAY, 'daily');
+    const kept = await loadSnapshotInfo(db);
+    await wipe();
+    await syncBankCards(db, BANK, T0 + 2 * DAY);
+    await grade('py-a#answer', 3, T0 + 2 * DAY);
+    expect(await takeDailySnapshot(db, T0 + 3 * DAY)).toEqual({ made: false, why: 'kept' });
+    expect(await makeSnapshot(db, T0 + 3 * DAY, 'before-replace')).toEqual({ made: false, why: 'kept' });
+    expect(await loadSnapshotInfo(db)).toEqual(kept);
+
+    // Restored, then replaced on purpose by a backup with fewer reviews: the daily snapshot follows the new collection.
+    const read = await readSnapshot(db);
+    if (!read.ok) throw new Error(read.error);
+    await importBackup(db, read.backup, 'replace', T0 + 3 * DAY, BANK);
+    const small = makeBackup({ reviews: makeBackup().reviews.slice(0, 2) });
+    small.cards = small.cards.filter((card) => small.reviews.some((r) => r.cardId === card.id));
+    await importBackup(db, small, 'replace', T0 + 4 * DAY);
+    expect(await loadSnapshotInfo(db)).toMatchObject({ reviews: 4, reason: 'before-replace', madeAt: T0 + 4 * DAY });
+    expect(await takeDailySnapshot(db, T0 + 5 * DAY)).toMatchObject({ made: true, info: { reviews: 2 } });
+  });
+
   it('is made just before a Replace, so restoring it undoes the Replace exactly', async () => {
     const before = await collectionOf(db);
     await importBackup(db, makeBackup(), 'replace', T0 + 40 * DAY, BANK);

@@ -38,11 +38,23 @@ export function snapshotDue({ last, hasReviews, dayStartHour, now }: DueInput): 
   return studyDay(last.madeAt, dayStartHour).start !== studyDay(now, dayStartHour).start;
 }
 
+/** What the collection a new snapshot would hold looks like. */
+export interface NextSnapshot {
+  reviews: number;
+  /** When the learner last replaced the collection on this device (null: never, or undone). */
+  lastReplaceAt: number | null;
+}
+
 /**
- * Whether a new snapshot of `reviews` reviews may take the place of the one kept. Never an empty
- * collection over one that has reviews: that is exactly what a wiped database looks like, and the
- * snapshot is what brings it back.
+ * Whether a new snapshot may take the place of the one kept. The review log only grows, except
+ * by a Replace (or an undo of the last grade), so fewer reviews than the snapshot holds means the
+ * data was lost, unless a Replace since the snapshot explains it. Never an empty collection over
+ * one with reviews: that is exactly what a wiped database looks like, and the snapshot is what
+ * brings it back. Nor the few reviews of a learner who studied on after a wipe.
  */
-export function mayReplaceSnapshot(kept: Pick<SnapshotInfo, 'reviews'> | null, reviews: number): boolean {
-  return !(kept && kept.reviews > 0 && reviews === 0);
+export function mayReplaceSnapshot(kept: Pick<SnapshotInfo, 'reviews' | 'madeAt'> | null, next: NextSnapshot): boolean {
+  if (!kept) return true;
+  if (kept.reviews > 0 && next.reviews === 0) return false;
+  if (next.reviews >= kept.reviews) return true;
+  return next.lastReplaceAt !== null && next.lastReplaceAt >= kept.madeAt;
 }

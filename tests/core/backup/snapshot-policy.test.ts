@@ -39,13 +39,29 @@ describe('when the daily snapshot is due', () => {
 });
 
 describe('which snapshot may replace the one kept', () => {
-  it('never lets an empty collection replace a snapshot with reviews (the wiped database)', () => {
-    expect(mayReplaceSnapshot({ reviews: 120 }, 0)).toBe(false);
+  const kept = { reviews: 120, madeAt: at(10, 9) };
+  const next = (reviews: number, lastReplaceAt: number | null = null) => ({ reviews, lastReplaceAt });
+
+  it('never lets an empty collection replace a snapshot with reviews (the wiped database), even after a Replace', () => {
+    expect(mayReplaceSnapshot(kept, next(0))).toBe(false);
+    expect(mayReplaceSnapshot(kept, next(0, at(11, 9)))).toBe(false);
   });
 
-  it('lets any collection with reviews replace it, even a smaller one (the learner replaced on purpose)', () => {
-    expect(mayReplaceSnapshot({ reviews: 120 }, 3)).toBe(true);
-    expect(mayReplaceSnapshot({ reviews: 0 }, 0)).toBe(true);
-    expect(mayReplaceSnapshot(null, 0)).toBe(true);
+  it('does not let the few reviews of a learner who studied on after a wipe replace it', () => {
+    expect(mayReplaceSnapshot(kept, next(3))).toBe(false);
+    // A Replace made before the snapshot does not explain a shrink after it.
+    expect(mayReplaceSnapshot(kept, next(3, at(9, 9)))).toBe(false);
+  });
+
+  it('lets a growing log replace it, and a smaller one when a Replace since the snapshot explains it', () => {
+    expect(mayReplaceSnapshot(kept, next(120))).toBe(true);
+    expect(mayReplaceSnapshot(kept, next(121))).toBe(true);
+    expect(mayReplaceSnapshot(kept, next(3, at(10, 9)))).toBe(true);
+    expect(mayReplaceSnapshot(kept, next(3, at(12, 9)))).toBe(true);
+  });
+
+  it('lets anything replace no snapshot or an empty one', () => {
+    expect(mayReplaceSnapshot(null, next(0))).toBe(true);
+    expect(mayReplaceSnapshot({ reviews: 0, madeAt: at(10, 9) }, next(0))).toBe(true);
   });
 });
