@@ -77,6 +77,14 @@ describe('the Library', () => {
     expect(selectionFromParams(new URLSearchParams('technology=cobol&min=99&level=guru'))).toEqual({});
   });
 
+  it('studies the questions a query just typed finds, before the query has reached the URL', async () => {
+    const user = await open('/library');
+    await screen.findByText(/\d+ questions/);
+    await user.type(screen.getByLabelText('Search questions'), 'decorator');
+    await waitFor(() => expect(status()).toMatch(/^\d+ questions?$/));
+    expect(screen.getByRole('link', { name: 'Study these' }).getAttribute('href')).toBe('/review?q=decorator');
+  });
+
   it('opens a filtered view straight from its URL', async () => {
     await open('/library?technology=ml&topic=Model+Evaluation');
     await screen.findByText(/\d+ questions?/);

@@ -15,6 +15,11 @@ function indexOptions<T extends Indexable>(): Options<T> {
   return {
     fields: ['title', 'answer', 'keyPoints', 'deepExplanation', 'tags', 'topic'],
     storeFields: [],
+    // Vacuuming runs in timed batches that walk the term tree; an upsert landing between two
+    // batches (the bank's texts replacing its summaries, say) made its walk throw. Discarded
+    // terms are skipped at search time, and the few an edit or the texts' arrival leave are
+    // cheaper to keep than to clean.
+    autoVacuum: false,
     extractField: (doc, field) => {
       const value = (doc as unknown as Record<string, unknown>)[field];
       return Array.isArray(value) ? value.join(' ') : String(value ?? '');
@@ -186,7 +191,7 @@ export class QuestionIndex {
   remove(ids: Iterable<string>): void {
     for (const id of ids) {
       if (!this.docs.delete(id)) continue;
-      // discard (not remove) needs no copy of the old text; MiniSearch vacuums later.
+      // discard (not remove) needs no copy of the old text.
       this.index.discard(id);
     }
     this.last = null;

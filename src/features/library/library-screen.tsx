@@ -148,7 +148,9 @@ export default function LibraryScreen() {
 
   const activeFilters = [selection.technology, selection.level, selection.topic, selection.minDifficulty, selection.maxDifficulty, selection.flagged, selection.own]
     .filter((v) => v !== undefined).length;
-  const sessionParams = selectionToParams({ ...selection, q: searchText || undefined }).toString();
+  // The typed query, not the URL's (which catches up when typing pauses).
+  const studied = { ...selection, q: searchText || undefined };
+  const sessionParams = selectionToParams(studied).toString();
   return (
     <section aria-labelledby="library-heading" className="stack" onKeyDown={moveFocus}>
       <div className="title-row">
@@ -219,7 +221,7 @@ export default function LibraryScreen() {
         </p>
         {total > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>
-            {isEmptySelection(selection) ? 'Study all' : 'Study these'}
+            {isEmptySelection(studied) ? 'Study all' : 'Study these'}
           </Link>
         )}
       </div>
