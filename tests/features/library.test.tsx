@@ -77,7 +77,7 @@ describe('the Library', () => {
     expect(selectionFromParams(new URLSearchParams('technology=cobol&min=99&level=guru'))).toEqual({});
   });
 
-  it('studies the questions a query just typed finds, before the query has reached the URL', async () => {
+  it('offers to study exactly the questions a typed query finds', async () => {
     const user = await open('/library');
     await screen.findByText(/\d+ questions/);
     await user.type(screen.getByLabelText('Search questions'), 'decorator');
