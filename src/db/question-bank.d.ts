@@ -7,3 +7,9 @@ declare module 'virtual:question-bank-index' {
   const index: { version: string; questions: import('../core/bank/question.ts').QuestionSummary[] };
   export default index;
 }
+
+/** The URLs of the two chunks above, for a worker to import them itself (see src/build/bank-plugin.ts). */
+declare module 'virtual:question-bank-urls' {
+  const urls: { content: string; index: string };
+  export default urls;
+}

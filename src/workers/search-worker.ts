@@ -3,16 +3,20 @@ import { SearchService, type SearchPage, type SearchRequest } from '../core/bank
 import type { Question, QuestionSummary } from '../core/bank/question.ts';
 import { openDatabase } from '../db/database.ts';
 import { ownQuestionVersions, readOwnQuestions } from '../db/library-repo.ts';
+import { feedBank } from './bank-feed.ts';
 
 /**
- * Holds the full-text index off the main thread. Own questions are read here, straight
- * from IndexedDB, so their texts never cross postMessage; the page only nudges a sync
- * and gets back one page of results at a time.
+ * Holds the full-text index off the main thread. The bank's full texts are imported here,
+ * from the very chunk the page would load (one file, one precache entry), and own questions
+ * are read here, straight from IndexedDB: no text crosses postMessage. The page sends the
+ * bank's summaries (already in its memory), nudges syncs, and gets back one page of results
+ * at a time.
  */
 export type ToSearchWorker =
-  | { type: 'open'; dbName: string }
-  /** Summaries alone when the full text could not be loaded. */
-  | { type: 'bank'; questions: (Question | QuestionSummary)[] }
+  /** `bankUrl`: the full-text chunk (see virtual:question-bank-urls), imported at once. */
+  | { type: 'open'; dbName: string; bankUrl: string }
+  /** The bank's summaries: searched by title, topic and tags until the full texts are in. */
+  | { type: 'bank'; questions: QuestionSummary[] }
   | { type: 'sync' }
   | { type: 'search'; id: number; request: SearchRequest };
 
@@ -20,6 +24,8 @@ export type ToSearchWorker =
 export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' } | { type: 'started' };
 
 let service: SearchService | null = null;
+/** The bank's full texts, being imported since 'open'. */
+let fullText: Promise<readonly Question[]> | null = null;
 /** Between chunks of the first index build: lets queued search messages run. */
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let latestSearch = 0;
@@ -47,10 +53,13 @@ self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
   if (message.type === 'open') {
     const db = openDatabase(message.dbName);
     service = new SearchService({ versions: () => ownQuestionVersions(db), load: (ids) => readOwnQuestions(db, ids) }, yieldToMessages);
+    // Fetched and parsed while own questions are read; the page never touches it for search.
+    fullText = (import(/* @vite-ignore */ message.bankUrl) as Promise<{ default: { questions: Question[] } }>).then((m) => m.default.questions);
+    fullText.catch(() => undefined);
     return;
   }
   if (!service) return;
-  if (message.type === 'bank') void service.setBank(message.questions);
+  if (message.type === 'bank') void feedBank(service, message.questions, fullText ?? Promise.reject(new Error('no bank URL')), () => reply({ type: 'changed' }));
   else if (message.type === 'sync') sync(service);
   else {
     latestSearch = message.id;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { SearchPage, SearchRequest, SearchService } from '../core/bank/search.ts';
 import type { RehearseDb } from '../db/database.ts';
-import type { Question, QuestionSummary } from '../core/bank/question.ts';
 import { loadBank, loadBankContent } from '../db/bank.ts';
+import bankUrls from 'virtual:question-bank-urls';
+import { feedBank } from './bank-feed.ts';
 import { useServices } from '../ui/app-context.tsx';
 import type { FromSearchWorker, ToSearchWorker } from './search-worker.ts';
 
@@ -17,8 +18,6 @@ interface Searcher {
   onChange(listener: () => void): () => void;
 }
 
-/** How long the bank's full text may take before searches go ahead on titles, topics and tags. */
-const BANK_WAIT_MS = 8_000;
 /** How long a search may go unanswered, with the worker silent, before the main thread takes over. */
 const ANSWER_WAIT_MS = 6_000;
 
@@ -34,38 +33,15 @@ function listeners() {
 }
 
 /**
- * The bank for the index: its full texts, or its summaries when the full-text chunk fails or
- * is still loading after BANK_WAIT_MS (it can queue behind the service worker's precaching on
- * a first visit). Texts that arrive late go to `upgrade`.
- */
-async function bankForSearch(upgrade: (questions: Question[]) => void): Promise<{ questions: (Question | QuestionSummary)[]; fullText: boolean }> {
-  const full = loadBankContent().then((content) => [...content.values()]);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), BANK_WAIT_MS)));
-  try {
-    const first = await Promise.race([full, late]);
-    if (first !== 'late') return { questions: first, fullText: true };
-    full.then(upgrade, (error: unknown) => console.error('search: the full text did not load', error));
-  } catch (error) {
-    console.error('search: the full text did not load', error);
-  } finally {
-    clearTimeout(timer);
-  }
-  return { questions: (await loadBank()).questions, fullText: false };
-}
-
-/** Marks a page answered without the bank's full texts. */
-const marked = (page: SearchPage | null, limited: boolean) => (page && limited ? { ...page, limited: true } : page);
-
-/**
- * The index in a worker: own questions are read there, so only a page of results crosses back.
- * If the worker fails to start, errs, or stays silent past ANSWER_WAIT_MS, the same index is
- * built on the main thread and every waiting search is answered there.
+ * The index in a worker: the bank's full texts are imported and own questions read there, so
+ * only the bank's summaries go in and a page of results comes back. The page itself never
+ * loads the full texts for search. If the worker fails to start, errs, or stays silent past
+ * ANSWER_WAIT_MS, the same index is built on the main thread (which only then loads the full
+ * texts) and every waiting search is answered there.
  */
 function workerSearcher(db: RehearseDb): Searcher {
   let worker: Worker | null = null;
   let bankSent: Promise<void> = Promise.resolve();
-  let limited = false;
   let fallback: Searcher | null = null;
   let heardAt = 0;
   let nextId = 0;
@@ -105,7 +81,7 @@ function workerSearcher(db: RehearseDb): Searcher {
       const message = event.data;
       if (message.type === 'started') return;
       if (message.type === 'changed') return changes.notify();
-      waiting.get(message.id)?.resolve(marked(message.page, limited));
+      waiting.get(message.id)?.resolve(message.page);
       waiting.delete(message.id);
     };
     // A script that cannot load (or throws) fires this; the page still needs answers.
@@ -114,16 +90,10 @@ function workerSearcher(db: RehearseDb): Searcher {
       fallBack(event.message || 'the worker did not start');
     };
     worker.onmessageerror = () => fallBack('a message could not be read');
-    post({ type: 'open', dbName: db.name });
+    post({ type: 'open', dbName: db.name, bankUrl: new URL(bankUrls.content, location.href).href });
     post({ type: 'sync' });
-    bankSent = bankForSearch((questions) => {
-      post({ type: 'bank', questions });
-      limited = false;
-      changes.notify();
-    }).then((bank) => {
-      limited = !bank.fullText;
-      post({ type: 'bank', questions: bank.questions });
-    });
+    // The summaries are the Library's own list, already loaded: a few kB to clone.
+    bankSent = loadBank().then((bank) => post({ type: 'bank', questions: bank.questions }));
   };
   return {
     prepare,
@@ -151,26 +121,16 @@ function workerSearcher(db: RehearseDb): Searcher {
 function localSearcher(db: RehearseDb): Searcher {
   let ready: Promise<SearchService> | undefined;
   let latest = 0;
-  let limited = false;
   const changes = listeners();
   const sync = (service: SearchService) => void service.syncOwn().then((changed) => changed && changes.notify());
   const prepare = (): Promise<SearchService> => {
-    ready ??= Promise.all([
-      import('../core/bank/search.ts'),
-      import('../db/library-repo.ts'),
-      bankForSearch((questions) => {
-        void ready?.then((service) => service.setBank(questions)).then(() => {
-          limited = false;
-          changes.notify();
-        });
-      }),
-    ]).then(([{ SearchService }, repo, bank]) => {
+    ready ??= Promise.all([import('../core/bank/search.ts'), import('../db/library-repo.ts'), loadBank()]).then(([{ SearchService }, repo, bank]) => {
       const service = new SearchService(
         { versions: () => repo.ownQuestionVersions(db), load: (ids) => repo.readOwnQuestions(db, ids) },
         () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
       );
-      limited = !bank.fullText;
-      void service.setBank(bank.questions);
+      const full = loadBankContent().then((content) => [...content.values()]);
+      void feedBank(service, bank.questions, full, changes.notify);
       sync(service);
       return service;
     });
@@ -186,7 +146,7 @@ function localSearcher(db: RehearseDb): Searcher {
     async search(request) {
       const id = ++latest;
       const service = await prepare();
-      return marked(await service.search(request, () => id !== latest), limited);
+      return service.search(request, () => id !== latest);
     },
     onChange: changes.onChange,
   };

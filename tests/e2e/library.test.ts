@@ -84,6 +84,29 @@ describe('the Library in Chromium', () => {
     await context.close();
   });
 
+  it('searches the full texts in its worker without the page itself loading them', async () => {
+    const context = await freshContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(`${served.url()}/library`);
+    await page.getByLabel('Search questions').fill('decorator');
+    // An answer excerpt with the word marked: the answers themselves are indexed, not only titles.
+    await expect.poll(() => page.locator('.results .snippet mark').first().textContent().catch(() => ''), SLOW).toMatch(/decorator/i);
+    await expect.poll(() => page.locator('.actions p[role=status]').textContent(), SLOW).toMatch(/^\d+ questions?$/);
+
+    const fullText = /\/_virtual_question-bank-(?!index)[^/]+\.js$/;
+    const fetched = (target: { evaluate: Page['evaluate'] }) =>
+      target.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    // The page fetched the bank's small index, never its full texts...
+    const byPage = await fetched(page);
+    expect(byPage.some((url) => url.includes('_virtual_question-bank-index'))).toBe(true);
+    expect(byPage.filter((url) => fullText.test(url))).toEqual([]);
+    // ...which the search worker imported itself, from the same file the page would load.
+    const worker = page.workers().find((w) => w.url().includes('search-worker'));
+    expect(worker).toBeDefined();
+    expect((await fetched(worker!)).filter((url) => fullText.test(url))).toHaveLength(1);
+    await context.close();
+  });
+
   it('searches in its worker with no network, and finds an own question by words just edited in', async () => {
     const context = await freshContext();
     const page = await context.newPage();

@@ -4,9 +4,16 @@ export function termPattern(terms: readonly string[]): RegExp {
   return new RegExp(`(${escaped.join('|')})`, 'gi');
 }
 
+/** The last terms' pattern: every row of a result list highlights the same terms. */
+let lastSplit: { key: string; pattern: RegExp } | null = null;
+
 /** Splits text into plain and matched parts: odd indexes are matches. */
 export function splitOnTerms(text: string, terms: readonly string[]): string[] {
-  return terms.length ? text.split(termPattern(terms)) : [text];
+  if (!terms.length) return [text];
+  const key = terms.join('\u0000');
+  // split() ignores lastIndex, so one global pattern can serve every call.
+  if (lastSplit?.key !== key) lastSplit = { key, pattern: termPattern(terms) };
+  return text.split(lastSplit.pattern);
 }
 
 /** A short excerpt of an answer around its first match, markdown marks removed; undefined without a match. */

@@ -15,6 +15,11 @@ function indexOptions<T extends Indexable>(): Options<T> {
   return {
     fields: ['title', 'answer', 'keyPoints', 'deepExplanation', 'tags', 'topic'],
     storeFields: [],
+    // Vacuuming runs in timed batches that walk the term tree; an upsert landing between two
+    // batches (the bank's texts replacing its summaries, say) made its walk throw. Discarded
+    // terms are skipped at search time, and the few an edit or the texts' arrival leave are
+    // cheaper to keep than to clean.
+    autoVacuum: false,
     extractField: (doc, field) => {
       const value = (doc as unknown as Record<string, unknown>)[field];
       return Array.isArray(value) ? value.join(' ') : String(value ?? '');
@@ -158,16 +163,19 @@ export class QuestionIndex {
   /**
    * Matches every word of the query against titles, topics and tags (titles first) by word
    * prefix and simple plural, like the full-text search: a quick answer while the full-text
-   * index is being built, marked partial.
+   * index is being built, marked partial. `pending`: documents about to be upserted (they
+   * count already, in place of their older versions).
    */
-  scanSearch(request: SearchRequest): SearchPage {
+  scanSearch(request: SearchRequest, pending: readonly SearchDoc[] = []): SearchPage {
     const words = quickWords(request.query);
     if (!words.length) return { total: 0, rows: [], partial: true };
     const flagged = request.selection.flagged ? new Set(request.flagged) : undefined;
     const context = { flagged, isOwn: (d: SearchDoc) => d.source === 'own' };
     const inTitle: SearchRow[] = [];
     const elsewhere: SearchRow[] = [];
-    for (const doc of this.docs.values()) {
+    const newer = new Set(pending.map((d) => d.id));
+    const known = [...this.docs.values()].filter((d) => !newer.has(d.id));
+    for (const doc of pending.length ? [...pending, ...known] : this.docs.values()) {
       const title = quickWords(doc.title);
       const rest = quickWords(`${doc.topic} ${doc.tags.join(' ')}`);
       if (!words.every((w) => quickMatches(w, title) || quickMatches(w, rest))) continue;
@@ -183,7 +191,7 @@ export class QuestionIndex {
   remove(ids: Iterable<string>): void {
     for (const id of ids) {
       if (!this.docs.delete(id)) continue;
-      // discard (not remove) needs no copy of the old text; MiniSearch vacuums later.
+      // discard (not remove) needs no copy of the old text.
       this.index.discard(id);
     }
     this.last = null;
@@ -246,6 +254,9 @@ export function planOwnSync(
   return { load, remove };
 }
 
+/** Whether the bank is indexed with its full texts (see SearchService.setBank). */
+export type BankTexts = 'full' | 'loading' | 'missing';
+
 /** Where the learner's own questions come from (IndexedDB in the app). */
 export interface OwnQuestionSource {
   /** id → updatedAt of every own question. */
@@ -271,6 +282,13 @@ export class SearchService {
   private complete = false;
   /** A quick (partial) answer went out before completion: the full index must be announced. */
   private answeredPartially = false;
+  /**
+   * Whether bank questions are indexed with their texts: while `loading`, queries get quick
+   * partial answers; once `missing` (the texts could not be had), pages are marked limited.
+   */
+  private bankTexts: BankTexts = 'full';
+  /** Bank documents given to setBank but not yet in the index (its step waits in the queue). */
+  private pendingBank: readonly SearchDoc[] = [];
 
   /**
    * `pause` lets other work in (e.g. a setTimeout) between chunks of the first, large
@@ -287,12 +305,21 @@ export class SearchService {
     return next;
   }
 
-  /** Summaries alone (no texts) when the full text could not be loaded; a later call replaces them. */
-  setBank(questions: readonly (Question | QuestionSummary)[]): Promise<void> {
+  /**
+   * The bank's questions; summaries alone (no texts) say whether the texts are still `loading`
+   * or `missing`. A later call replaces them. The state holds from this call on: searches made
+   * after it are answered after this update (or, while loading, quickly from what is known).
+   */
+  setBank(questions: readonly (Question | QuestionSummary)[], texts: BankTexts = 'full'): Promise<void> {
+    this.bankTexts = texts;
+    const docs = questions.map((q) => toSearchDoc(q, 'bank'));
+    // Quick answers see these at once, even while an earlier step (own questions) holds the queue.
+    this.pendingBank = docs;
     return this.enqueue(() => {
-      const ids = new Set(questions.map((q) => q.id));
+      const ids = new Set(docs.map((d) => d.id));
       this.index.remove(this.index.ids('bank').filter((id) => !ids.has(id)));
-      this.index.upsert(questions.map((q) => toSearchDoc(q, 'bank')));
+      this.index.upsert(docs);
+      if (this.pendingBank === docs) this.pendingBank = [];
     });
   }
 
@@ -343,14 +370,22 @@ export class SearchService {
     return docs.length > 0 || gone.length > 0;
   }
 
+  /** The bank's texts will not come (for now): search its summaries in full, pages marked limited. */
+  giveUpBankTexts(): Promise<void> {
+    if (this.bankTexts !== 'loading') return Promise.resolve();
+    this.bankTexts = 'missing';
+    return this.enqueue(() => undefined);
+  }
+
   /** A page of results, or null when `superseded()` says a newer search made this one moot by its turn. */
   search(request: SearchRequest, superseded: () => boolean = () => false): Promise<SearchPage | null> {
-    // Before own questions are fully indexed, answer at once from what is known (partial),
-    // rather than queue behind the build; a 'changed' notice follows when it completes.
-    if (!this.complete && request.query.trim()) {
+    const limited = (page: SearchPage) => (this.bankTexts === 'missing' ? { ...page, limited: true } : page);
+    // Before own questions and the bank's texts are indexed, answer at once from what is known
+    // (partial), rather than queue behind the build; a 'changed' notice follows when it completes.
+    if ((!this.complete || this.bankTexts === 'loading') && request.query.trim()) {
       this.answeredPartially = true;
-      return Promise.resolve(this.index.scanSearch(request));
+      return Promise.resolve(limited(this.index.scanSearch(request, this.pendingBank)));
     }
-    return this.enqueue(() => (superseded() ? null : this.index.search(request)));
+    return this.enqueue(() => (superseded() ? null : limited(this.index.search(request))));
   }
 }

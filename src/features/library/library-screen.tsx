@@ -21,14 +21,17 @@ export default function LibraryScreen() {
   // Filters fold away on a phone so results stay in reach; open by default on wider screens.
   const [wideScreen, setFiltersOpen] = useState(() => typeof matchMedia === 'undefined' || matchMedia('(min-width: 641px)').matches);
   const selection = useMemo(() => selectionFromParams(params), [params]);
-  // The box and the search follow each keystroke at once; the URL (updated in a router
-  // transition) catches up behind them. A URL change from elsewhere (a link) refills the box.
+  // The box and the search follow each keystroke at once; the URL catches up once typing
+  // pauses (writing history and re-rendering every router link per key cost more than the
+  // search). A URL change from elsewhere (a link) refills the box.
   const urlQuery = params.get('q') ?? '';
   const [query, setQuery] = useState(urlQuery);
   useEffect(() => {
     if (document.activeElement !== searchRef.current) setQuery(urlQuery);
   }, [urlQuery]);
   const searchText = query.trim() ? query.slice(0, 200) : '';
+  const urlWrite = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(urlWrite.current), []);
 
   const topics = useMemo(
     () => [...new Set(questions.filter((q) => !selection.technology || q.technology === selection.technology).map((q) => q.topic))].sort(),
@@ -45,9 +48,14 @@ export default function LibraryScreen() {
   );
 
   // Only a page of rows is drawn (and only their cards read), so a collection of tens of
-  // thousands of own questions stays as quick as the bank alone.
-  const [limit, setLimit] = useState(PAGE_SIZE);
-  useEffect(() => setLimit(PAGE_SIZE), [params]);
+  // thousands of own questions stays as quick as the bank alone. Search results come in
+  // smaller pages: they are redrawn at every keystroke. A new query or filter starts again
+  // at one page (set during render, not in an effect: no extra render with the old limit).
+  const pageSize = searchText ? SEARCH_PAGE_SIZE : PAGE_SIZE;
+  const pagingKey = `${searchText}\n${selectionToParams(filtersOf(selection)).toString()}`;
+  const [paging, setPaging] = useState({ key: pagingKey, pages: 1 });
+  const pages = paging.key === pagingKey ? paging.pages : 1;
+  const limit = pages * pageSize;
   // A query is ranked and filtered in the search worker, which answers with one page and the count.
   const request = useMemo(
     () => (searchText ? { query: searchText, selection: filtersOf(selection), flagged: selection.flagged ? [...flagged] : undefined, limit } : null),
@@ -87,11 +95,22 @@ export default function LibraryScreen() {
   }, [cards, now]);
 
   const setParam = (key: string, value: string) => {
+    clearTimeout(urlWrite.current);
     const next = new URLSearchParams(params);
+    // A query typed but not yet in the URL goes with any other change.
+    if (query) next.set('q', query);
+    else next.delete('q');
     if (value) next.set(key, value);
     else next.delete(key);
     if (key === 'technology') next.delete('topic');
     setParams(next, { replace: true });
+  };
+  /** Writes the typed query to the URL now (before leaving, so Back returns to these results). */
+  const flushQuery = () => {
+    if (urlWrite.current === undefined) return;
+    clearTimeout(urlWrite.current);
+    urlWrite.current = undefined;
+    if ((params.get('q') ?? '') !== query) setParam('q', query);
   };
 
   useEffect(() => {
@@ -111,6 +130,7 @@ export default function LibraryScreen() {
     // Modified clicks keep their browser meaning (new tab, new window).
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
+    flushQuery();
     navigate(link.getAttribute('href')!);
   };
 
@@ -128,7 +148,9 @@ export default function LibraryScreen() {
 
   const activeFilters = [selection.technology, selection.level, selection.topic, selection.minDifficulty, selection.maxDifficulty, selection.flagged, selection.own]
     .filter((v) => v !== undefined).length;
-  const sessionParams = selectionToParams(selection).toString();
+  // The typed query, not the URL's (which catches up when typing pauses).
+  const studied = { ...selection, q: searchText || undefined };
+  const sessionParams = selectionToParams(studied).toString();
   return (
     <section aria-labelledby="library-heading" className="stack" onKeyDown={moveFocus}>
       <div className="title-row">
@@ -145,11 +167,25 @@ export default function LibraryScreen() {
             value={query}
             placeholder="decorators, leakage, RAG…"
             onChange={(e) => {
-              setQuery(e.target.value);
-              setParam('q', e.target.value);
+              const typed = e.target.value;
+              setQuery(typed);
+              clearTimeout(urlWrite.current);
+              urlWrite.current = setTimeout(() => {
+                urlWrite.current = undefined;
+                setParams((current) => {
+                  const next = new URLSearchParams(current);
+                  if (typed) next.set('q', typed);
+                  else next.delete('q');
+                  return next;
+                }, { replace: true });
+              }, URL_WRITE_DELAY_MS);
             }}
+            onBlur={flushQuery}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && visible[0]) navigate(`/library/${visible[0].question.id}`);
+              if (e.key === 'Enter' && visible[0]) {
+                flushQuery();
+                navigate(`/library/${visible[0].question.id}`);
+              }
             }}
           />
         </label>
@@ -185,7 +221,7 @@ export default function LibraryScreen() {
         </p>
         {total > 0 && (
           <Link className="button" to={`/review?${sessionParams}`}>
-            {isEmptySelection(selection) ? 'Study all' : 'Study these'}
+            {isEmptySelection(studied) ? 'Study all' : 'Study these'}
           </Link>
         )}
       </div>
@@ -196,8 +232,8 @@ export default function LibraryScreen() {
         ))}
       </ul>
       {total > visible.length && !pending && (
-        <button type="button" onClick={() => setLimit(limit + PAGE_SIZE)}>
-          Show {Math.min(PAGE_SIZE, total - visible.length)} more of {total - visible.length}
+        <button type="button" onClick={() => setPaging({ key: pagingKey, pages: pages + 1 })}>
+          Show {Math.min(pageSize, total - visible.length)} more of {total - visible.length}
         </button>
       )}
       {total === 0 && !pending && <p>No question matches. Clear a filter or try other words.</p>}
@@ -206,6 +242,10 @@ export default function LibraryScreen() {
 }
 
 const PAGE_SIZE = 100;
+/** Search results per page: a phone shows a handful, a desktop a dozen or two; more are a click away. */
+const SEARCH_PAGE_SIZE = 30;
+/** How long typing must pause before the query is written to the URL. */
+const URL_WRITE_DELAY_MS = 400;
 
 /** The selection's filters alone: the query travels separately, as typed. */
 function filtersOf({ q: _q, ...filters }: QuestionSelection): QuestionSelection {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QuestionIndex, SearchService, toSearchDoc, type OwnQuestionSource } from '../../../src/core/bank/search.ts';
-import type { Question } from '../../../src/core/bank/question.ts';
+import type { Question, QuestionSummary } from '../../../src/core/bank/question.ts';
 
 const question = (id: string, title: string, answer: string, over: Partial<Question> = {}): Question => ({
   id, title, answer, technology: 'python', topic: 'Testing', level: 'beginner', difficulty: 2, tags: [],
@@ -174,5 +174,44 @@ describe('a search service answering before own questions are indexed', () => {
     await service.setBank([{ id: 'deco', title: 'How do decorators work?', technology: 'python', topic: 'Functions', level: 'beginner', difficulty: 3, tags: ['wrappers'] }]);
     expect((await service.search({ query: 'decorator', selection: {}, limit: 10 }))?.rows.map((r) => r.id)).toEqual(['deco']);
     expect((await service.search({ query: 'wrappers', selection: {}, limit: 10 }))?.total).toBe(1);
+  });
+});
+
+describe('a search service whose bank texts are still loading', () => {
+  const summary: QuestionSummary = { id: 'deco', title: 'How do decorators work?', technology: 'python', topic: 'Functions', level: 'beginner', difficulty: 3, tags: ['wrappers'] };
+
+  it('answers from the bank titles at once, even while own questions are still being read', async () => {
+    let finishRead!: () => void;
+    const read = new Promise<void>((resolve) => (finishRead = resolve));
+    const service = new SearchService({ versions: async () => new Map(), load: async () => (await read, []) });
+    void service.syncOwn();
+    void service.setBank([summary], 'loading');
+    const quick = await service.search({ query: 'decorator', selection: {}, limit: 10 });
+    expect(quick).toMatchObject({ total: 1, partial: true });
+    finishRead();
+  });
+
+  it('keeps answering partially until the texts arrive, then searches them in full', async () => {
+    const service = new SearchService({ versions: async () => new Map(), load: async () => [] });
+    await service.syncOwn();
+    await service.setBank([summary], 'loading');
+    expect(await service.search({ query: 'callables', selection: {}, limit: 10 })).toMatchObject({ total: 0, partial: true });
+    await service.setBank([question('deco', 'How do decorators work?', 'They wrap callables.')]);
+    const full = await service.search({ query: 'callables', selection: {}, limit: 10 });
+    expect(full?.rows.map((r) => r.id)).toEqual(['deco']);
+    expect(full?.partial).toBeUndefined();
+    expect(full?.limited).toBeUndefined();
+  });
+
+  it('marks answers limited once the texts are given up on, and lifts that when they arrive late', async () => {
+    const service = new SearchService({ versions: async () => new Map(), load: async () => [] });
+    await service.syncOwn();
+    await service.setBank([summary], 'loading');
+    await service.giveUpBankTexts();
+    expect(await service.search({ query: 'decorator', selection: {}, limit: 10 })).toMatchObject({ total: 1, limited: true });
+    await service.setBank([question('deco', 'How do decorators work?', 'They wrap functions.')]);
+    const late = await service.search({ query: 'wrap', selection: {}, limit: 10 });
+    expect(late).toMatchObject({ total: 1 });
+    expect(late?.limited).toBeUndefined();
   });
 });
