@@ -14,6 +14,7 @@ import { pullChanges, pushOutbox, type Mirror } from './sync-engine.ts';
 type Replication = { on(event: string, fn: (x: unknown) => void): Replication; cancel(): void };
 type PouchDatabase = Mirror & {
   sync(remote: PouchDatabase, options: { live: boolean; retry: boolean; batch_size: number; batches_limit: number }): Replication;
+  replicate: { from(remote: PouchDatabase, options: { batch_size: number; batches_limit: number }): Replication };
   info(): Promise<{ doc_count: number }>;
   destroy(): Promise<unknown>;
   close(): Promise<unknown>;
@@ -84,6 +85,7 @@ export function describeFailure(error: unknown): { signedOut: boolean; text: str
   if (/fetch failed|failed to fetch|networkerror|load failed|network|ECONNREFUSED|socket/i.test(message)) {
     return { signedOut: false, text: 'Cannot reach the server (it is down, or this device is offline).' };
   }
+  if (/terminated|ECONNRESET|other side closed|socket hang up/i.test(message)) return { signedOut: false, text: 'The connection to the server broke off mid-answer.' };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || /timed? ?out|aborted/i.test(message)) return { signedOut: false, text: 'The server did not answer in time.' };
   if (error instanceof SyntaxError || /JSON|Unexpected token|Unexpected end/i.test(message)) {
     return { signedOut: false, text: 'The server sent an answer that was cut off or is not sync data.' };
@@ -260,9 +262,22 @@ async function measureBacklog(current: Running): Promise<void> {
  * (1 s, 2 s, 4 s … at most a minute), except after a 401, where only the learner's password helps.
  */
 function replicate(current: Running): void {
-  const replication = current.mirror.sync(current.remote, { live: true, retry: false, batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
-  current.replication = replication;
   current.idle = false;
+  // First a one-off pull until the mirror holds everything on the server (PouchDB's live mode
+  // says "paused" before its first answer, so it cannot tell when a first sync is done) …
+  const catchUp = current.mirror.replicate.from(current.remote, { batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
+  current.replication = catchUp;
+  follow(current, catchUp, () => {
+    // … then both ways, live.
+    const live = current.mirror.sync(current.remote, { live: true, retry: false, batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
+    current.replication = live;
+    current.idle = true;
+    follow(current, live, null);
+    schedule(0);
+  });
+}
+
+function follow(current: Running, replication: Replication, onComplete: (() => void) | null): void {
   const mine = () => running === current && current.replication === replication;
   // The server answers again: the "offline" message goes.
   const reached = () => {
@@ -280,12 +295,18 @@ function replicate(current: Running): void {
       schedule(0);
     })
     .on('paused', (error) => {
-      if (!mine() || error) return;
-      // Caught up with the server: a failure streak is over.
+      if (!mine() || error || onComplete) return;
+      // The live replication caught up with the server: a failure streak is over.
       current.idle = true;
       current.failures = 0;
       reached();
       schedule(0);
+    })
+    .on('complete', (info) => {
+      if (!mine() || !onComplete || (info as { status?: string })?.status !== 'complete') return;
+      current.failures = 0;
+      reached();
+      onComplete();
     })
     .on('denied', (error) => {
       if (mine()) syncStatus.setState({ message: `The server refused a document: ${(error as { reason?: string })?.reason ?? String(error)}` });
@@ -344,6 +365,9 @@ async function round(): Promise<void> {
   }
   roundRunning = true;
   const connected = () => syncStatus.getState().state !== 'offline' && syncStatus.getState().state !== 'signed-out';
+  // Caught up only if the replication was already idle when this round began: then the mirror
+  // held everything from the server, and this round's pull applied it.
+  const idleAtStart = current.idle;
   try {
     const waiting = await outboxSize(current.db);
     if (waiting && connected()) syncStatus.setState({ state: 'syncing', phase: 'sending', done: 0, total: waiting });
@@ -365,7 +389,7 @@ async function round(): Promise<void> {
       });
     }
     if (!connected()) return;
-    const caughtUp = current.idle && !(await outboxSize(current.db));
+    const caughtUp = idleAtStart && current.idle && !(await outboxSize(current.db));
     if (caughtUp) {
       const now = Date.now();
       const account = await loadAccount(current.db);
