@@ -371,7 +371,9 @@ async function round(): Promise<void> {
   try {
     const waiting = await outboxSize(current.db);
     if (waiting && connected()) syncStatus.setState({ state: 'syncing', phase: 'sending', done: 0, total: waiting });
-    await pushOutbox(current.db, current.mirror, Date.now(), (done) => connected() && syncStatus.setState({ done: Math.min(done, waiting) }), current.stop.signal);
+    const pushed = await pushOutbox(current.db, current.mirror, Date.now(), (done) => connected() && syncStatus.setState({ done: Math.min(done, waiting) }), current.stop.signal);
+    // Documents just put in the mirror still have to reach the server: wait for the replication's next pause.
+    if (pushed.pushed) current.idle = false;
     const big = current.big;
     const onPulled = (seen: number) => {
       if (!big || !connected() || running !== current) return;
@@ -393,7 +395,9 @@ async function round(): Promise<void> {
     if (caughtUp) {
       const now = Date.now();
       const account = await loadAccount(current.db);
-      if (account && running === current) await saveAccount(current.db, { ...account, lastSyncAt: now });
+      // Stored when the device catches up, and at most once a minute while it stays so.
+      const wasUpToDate = syncStatus.getState().state === 'up-to-date';
+      if (account && running === current && (!wasUpToDate || now - (account.lastSyncAt ?? 0) > 60_000)) await saveAccount(current.db, { ...account, lastSyncAt: now });
       current.big = null;
       const keep = syncStatus.getState().skipped.length ? {} : { message: null };
       syncStatus.setState({ state: 'up-to-date', phase: null, done: 0, total: 0, retryIn: null, lastSyncAt: now, ...keep });

@@ -98,20 +98,23 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
  */
 export function installCookieJar(): { clear(): void; restore(): void } {
   const realFetch = globalThis.fetch;
-  let cookie: string | null = null;
+  // One cookie per host and port, as each test's proxy is a server of its own.
+  const cookies = new Map<string, string>();
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const host = new URL(input instanceof Request ? input.url : String(input)).host;
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const cookie = cookies.get(host);
     if (cookie && init?.credentials === 'include') headers.set('Cookie', cookie);
     const response = await realFetch(input, { ...init, headers });
-    const set = response.headers.get('set-cookie');
-    const session = set?.match(/AuthSession=([^;]*)/);
-    if (session) cookie = session[1] ? `AuthSession=${session[1]}` : null;
+    const session = response.headers.get('set-cookie')?.match(/AuthSession=([^;]*)/);
+    if (session) {
+      if (session[1]) cookies.set(host, `AuthSession=${session[1]}`);
+      else cookies.delete(host);
+    }
     return response;
   };
   return {
-    clear: () => {
-      cookie = null;
-    },
+    clear: () => cookies.clear(),
     restore: () => {
       globalThis.fetch = realFetch;
     },
