@@ -10,7 +10,7 @@ import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
-import { noteLocalReplace, queueReviews } from './sync-repo.ts';
+import { noteLocalReplace, queueReviews, refuseReplaceWhileSyncing } from './sync-repo.ts';
 import { UNDO_INFO_KEY, allTables, backupPieces } from './backup-read.ts';
 import { makeSnapshot } from './snapshot-repo.ts';
 
@@ -308,6 +308,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
   // Before a Replace, always: the automatic snapshot then holds what is about to go, outside this
   // database, so even the Replace can be undone from it. (An empty database keeps a snapshot with
   // reviews instead: that is the restore after a wipe.) No snapshot, no Replace.
+  if (mode === 'replace') await refuseReplaceWhileSyncing(db);
   if (mode === 'replace') await snapshotBeforeReplace(db, now);
   const incoming: Collection<CardRow, ReviewRow> = {
     cards: reconciled.cards.map(toCardRow),

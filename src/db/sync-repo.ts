@@ -185,10 +185,8 @@ const REPLACED_ID = 'replaced';
 
 export class ReplaceWhileSyncingError extends Error {
   constructor() {
-    super(
-      'Sync is on, so Replace is not available: it would delete reviews here that your other devices still keep, and the devices would no longer agree. ' +
-        'Use Merge (it adds the file’s reviews on every device), or Disconnect in Settings → Sync first (when you connect again, this device is merged with the server: no review is lost on either side).',
-    );
+    // Short: Settings → Backup shows at most 200 characters of a failure's reason.
+    super('Sync is on: Replace would delete reviews your other devices keep. Use Merge, or Disconnect in Settings → Sync first (reconnecting then merges, so no review is lost)');
   }
 }
 
@@ -202,6 +200,11 @@ export async function noteLocalReplace(db: RehearseDb, now: number): Promise<voi
   if (!account) return;
   if (account.connected) throw new ReplaceWhileSyncingError();
   await db.syncState.put({ id: REPLACED_ID, at: now });
+}
+
+/** Refuses a Replace while sync is on before any work (a snapshot, say) is done for it. */
+export async function refuseReplaceWhileSyncing(db: RehearseDb): Promise<void> {
+  if ((await loadAccount(db))?.connected) throw new ReplaceWhileSyncingError();
 }
 
 /** When this device's data was replaced from a backup since it last synced (null: it was not). */
