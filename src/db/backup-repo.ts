@@ -10,7 +10,7 @@ import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
-import { queueReviews } from './sync-repo.ts';
+import { noteLocalReplace, queueReviews, refuseReplaceWhileSyncing } from './sync-repo.ts';
 import { UNDO_INFO_KEY, allTables, backupPieces } from './backup-read.ts';
 import { makeSnapshot } from './snapshot-repo.ts';
 
@@ -308,6 +308,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
   // Before a Replace, always: the automatic snapshot then holds what is about to go, outside this
   // database, so even the Replace can be undone from it. (An empty database keeps a snapshot with
   // reviews instead: that is the restore after a wipe.) No snapshot, no Replace.
+  if (mode === 'replace') await refuseReplaceWhileSyncing(db);
   if (mode === 'replace') await snapshotBeforeReplace(db, now);
   const incoming: Collection<CardRow, ReviewRow> = {
     cards: reconciled.cards.map(toCardRow),
@@ -318,6 +319,7 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
   };
   const result = await db.transaction('rw', allTables(db), async () => {
     if (mode === 'replace') {
+      await noteLocalReplace(db, now);
       const current = await readCollection(db);
       const { settings } = await loadSettings(db);
       const snapshot: Snapshot = { takenAt: now, settings, ...current };
@@ -373,6 +375,7 @@ export async function undoReplace(db: RehearseDb, now: number, bank?: BankLike):
   const restored = await db.transaction('rw', allTables(db), async () => {
     const snapshot = await getMeta<Snapshot | null>(db, UNDO_KEY);
     if (!snapshot || !Array.isArray(snapshot.cards)) throw new UndoUnavailableError('There is no replace to undo.');
+    await noteLocalReplace(db, now);
     const { takenAt: _takenAt, settings, ...data } = snapshot;
     await writeCollection(db, data, settings);
     await setMeta(db, UNDO_KEY, null);

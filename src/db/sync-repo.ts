@@ -179,6 +179,52 @@ export async function resetSyncProgress(db: RehearseDb): Promise<void> {
   });
 }
 
+// ---- replacing the collection from a backup ----
+
+const REPLACED_ID = 'replaced';
+
+export class ReplaceWhileSyncingError extends Error {
+  constructor() {
+    // Short: Settings → Backup shows at most 200 characters of a failure's reason.
+    super('Sync is on: Replace would delete reviews your other devices keep. Use Merge, or Disconnect in Settings → Sync first (reconnecting then merges, so no review is lost)');
+  }
+}
+
+/**
+ * Called inside a Replace (or Undo replace) transaction. Refused while sync is on (nothing is
+ * changed); otherwise remembered, so the next connect merges this device with the account again
+ * instead of leaving the two diverged.
+ */
+export async function noteLocalReplace(db: RehearseDb, now: number): Promise<void> {
+  const account = await loadAccount(db);
+  if (!account) return;
+  if (account.connected) throw new ReplaceWhileSyncingError();
+  await db.syncState.put({ id: REPLACED_ID, at: now });
+}
+
+/** Refuses a Replace while sync is on before any work (a snapshot, say) is done for it. */
+export async function refuseReplaceWhileSyncing(db: RehearseDb): Promise<void> {
+  if ((await loadAccount(db))?.connected) throw new ReplaceWhileSyncingError();
+}
+
+/** When this device's data was replaced from a backup since it last synced (null: it was not). */
+export async function replacedSinceSync(db: RehearseDb): Promise<number | null> {
+  return ((await db.syncState.get(REPLACED_ID))?.at as number | undefined) ?? null;
+}
+
+/**
+ * Reconnecting after a Replace: this device is linked afresh, as on a first connect. Everything
+ * the server holds is applied here again (reviews the file lacked come back, voids apply) and
+ * everything here is queued to go out, so both sides end with the union.
+ */
+export async function relinkAfterReplace(db: RehearseDb, now: number): Promise<boolean> {
+  if ((await replacedSinceSync(db)) === null) return false;
+  await resetSyncProgress(db);
+  await seedOutbox(db, now);
+  await db.syncState.delete(REPLACED_ID);
+  return true;
+}
+
 // ---- pushing ----
 
 export interface OutgoingDoc {
@@ -263,6 +309,8 @@ export async function applyIncoming(
   checkpoint: string | number,
   now: number,
   replayTouched: ReplayTouched,
+  /** Changes this batch covers (skipped ones included): counted with the checkpoint, for progress. */
+  seen = docs.length,
 ): Promise<ApplyReport> {
   const tables = [db.reviews, db.cards, db.notes, db.flags, db.customQuestions, db.settings, ...syncTables(db)];
   return db.transaction('rw', tables, async () => {
@@ -320,13 +368,19 @@ export async function applyIncoming(
         if (card) await db.cards.put({ ...card, ...review.before, bucket: bucketOf({ ...card, ...review.before }) });
       }
     }
-    await db.syncState.put({ id: CHECKPOINT_ID, seq: checkpoint });
+    const before = await db.syncState.get(CHECKPOINT_ID);
+    await db.syncState.put({ id: CHECKPOINT_ID, seq: checkpoint, applied: ((before?.applied as number | undefined) ?? 0) + seen });
     return report;
   });
 }
 
 export async function loadCheckpoint(db: RehearseDb): Promise<string | number | undefined> {
   return (await db.syncState.get(CHECKPOINT_ID))?.seq as string | number | undefined;
+}
+
+/** How many incoming changes this device has applied from its account so far (progress of a first sync). */
+export async function appliedCount(db: RehearseDb): Promise<number> {
+  return ((await db.syncState.get(CHECKPOINT_ID))?.applied as number | undefined) ?? 0;
 }
 
 /** Writes a merged mutable document's values into the app's own tables. */

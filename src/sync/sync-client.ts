@@ -1,7 +1,7 @@
 import PouchDBModule from 'pouchdb-browser';
 import { createStore } from 'zustand/vanilla';
 import type { RehearseDb } from '../db/database.ts';
-import { loadAccount, outboxSize, resetSyncProgress, saveAccount, seedOutbox, type SyncAccount } from '../db/sync-repo.ts';
+import { appliedCount, loadAccount, outboxSize, relinkAfterReplace, resetSyncProgress, saveAccount, seedOutbox, type SyncAccount } from '../db/sync-repo.ts';
 import { pullChanges, pushOutbox, type Mirror } from './sync-engine.ts';
 
 /**
@@ -13,30 +13,88 @@ import { pullChanges, pushOutbox, type Mirror } from './sync-engine.ts';
 
 type Replication = { on(event: string, fn: (x: unknown) => void): Replication; cancel(): void };
 type PouchDatabase = Mirror & {
-  sync(remote: PouchDatabase, options: { live: boolean; retry: boolean }): Replication;
+  sync(remote: PouchDatabase, options: { live: boolean; retry: boolean; batch_size: number; batches_limit: number }): Replication;
+  replicate: { from(remote: PouchDatabase, options: { batch_size: number; batches_limit: number }): Replication };
+  info(): Promise<{ doc_count: number }>;
   destroy(): Promise<unknown>;
   close(): Promise<unknown>;
 };
-type PouchCtor = new (name: string, options?: Record<string, unknown>) => PouchDatabase;
+type PouchCtor = (new (name: string, options?: Record<string, unknown>) => PouchDatabase) & { plugin(plugin: unknown): void };
 const PouchDB = PouchDBModule as unknown as PouchCtor;
 /** Exact origins the build's CSP lets the page reach besides its own (vite.config.ts, REHEARSE_SYNC_ORIGINS). */
 const SYNC_ORIGINS: readonly string[] = __SYNC_ORIGINS__;
 
-export type SyncState = 'off' | 'connecting' | 'syncing' | 'up-to-date' | 'offline' | 'error';
+let mirrorOptions: Record<string, unknown> = {};
+/**
+ * Where mirrors are kept: IndexedDB in the app. Node tests pass PouchDB's memory adapter, as
+ * fake-indexeddb cannot host PouchDB's IndexedDB adapter.
+ */
+export function useMirrorAdapter(plugin: unknown, adapter: string): void {
+  PouchDB.plugin(plugin);
+  mirrorOptions = { adapter };
+}
+
+export type SyncState = 'off' | 'connecting' | 'syncing' | 'up-to-date' | 'offline' | 'error' | 'signed-out';
 export interface SyncStatus {
   state: SyncState;
-  /** Documents moved in the current round, and how many were waiting when it began. */
+  /** While syncing: what moves ('sending' the outbox, 'receiving' a big first sync), how far, and of how many. */
+  phase: 'sending' | 'receiving' | null;
   done: number;
   total: number;
+  /** Plain words for the learner: what went wrong, what was skipped, when the next try is. */
   message: string | null;
+  /** Seconds until the next automatic try after a failure (null when none is planned). */
+  retryIn: number | null;
   lastSyncAt: number | null;
   /** Incoming documents skipped because they failed validation (ids and reasons). */
   skipped: string[];
 }
 
-export const syncStatus = createStore<SyncStatus>(() => ({ state: 'off', done: 0, total: 0, message: null, lastSyncAt: null, skipped: [] }));
+const IDLE: Omit<SyncStatus, 'lastSyncAt' | 'skipped'> = { state: 'off', phase: null, done: 0, total: 0, message: null, retryIn: null };
+export const syncStatus = createStore<SyncStatus>(() => ({ ...IDLE, lastSyncAt: null, skipped: [] }));
 
 export class SyncError extends Error {}
+
+/** A server answer that is not CouchDB's (an HTML error page from a proxy, say), with its HTTP status. */
+class ServerAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = 'ServerAnswerError';
+  }
+}
+
+export const SIGNED_OUT = 'Signed out by the server — enter your password to sync again.';
+
+/**
+ * A failure of the connection to the server, in plain words, and whether the session is gone
+ * (CouchDB answers 401 when the session cookie expired: retrying would only repeat it).
+ */
+export function describeFailure(error: unknown): { signedOut: boolean; text: string } {
+  const e = error as { status?: number; name?: string; message?: string; reason?: string } | null;
+  // PouchDB passes some errors on as copies, so their class is lost: read status, name and message.
+  const message = `${e?.message ?? ''} ${e?.reason ?? ''}`;
+  const status = typeof e?.status === 'number' ? e.status : null;
+  if (status === 401) return { signedOut: true, text: SIGNED_OUT };
+  if (status !== null && status >= 500) {
+    const page = e instanceof ServerAnswerError || e?.name === 'ServerAnswerError';
+    return { signedOut: false, text: `The server had an error (HTTP ${status})${page ? ' and sent a web page instead of sync data' : ''}.` };
+  }
+  if (/fetch failed|failed to fetch|networkerror|load failed|network|ECONNREFUSED|socket/i.test(message)) {
+    return { signedOut: false, text: 'Cannot reach the server (it is down, or this device is offline).' };
+  }
+  if (/terminated|ECONNRESET|other side closed|socket hang up/i.test(message)) return { signedOut: false, text: 'The connection to the server broke off mid-answer.' };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || /timed? ?out|aborted/i.test(message)) return { signedOut: false, text: 'The server did not answer in time.' };
+  if (error instanceof SyntaxError || /JSON|Unexpected token|Unexpected end/i.test(message)) {
+    return { signedOut: false, text: 'The server sent an answer that was cut off or is not sync data.' };
+  }
+  if (error instanceof TypeError || /Cannot read propert|is not a function|is not iterable|undefined|null/i.test(message)) {
+    return { signedOut: false, text: 'The server sent data of an unexpected shape.' };
+  }
+  return { signedOut: false, text: `Sync failed: ${e?.reason ?? e?.message ?? String(error)}.` };
+}
 
 /**
  * The server's address without a trailing slash, query or fragment. A path is kept, so a
@@ -74,7 +132,21 @@ export function databaseFor(user: string): string {
   return `userdb-${[...new TextEncoder().encode(user)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-const withCookies = (url: RequestInfo | URL, init?: RequestInit) => fetch(url, { ...init, credentials: 'include' });
+/** Longest wait for one answer; the live changes feed waits for news longer than this, so it is exempt. */
+const ANSWER_TIMEOUT_MS = 60_000;
+
+/**
+ * Every request to the server: with the session cookie, and an answer that is not CouchDB's
+ * (an HTML error page from a proxy) turned into an error that says so, instead of a JSON
+ * parse error deep inside PouchDB.
+ */
+async function serverFetch(url: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const live = String(url).includes('feed=longpoll');
+  const response = await fetch(url, { ...init, credentials: 'include', ...(live || init?.signal ? {} : { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }) });
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok && !type.includes('json')) throw new ServerAnswerError(response.status, response.statusText);
+  return response;
+}
 
 async function signIn(server: string, user: string, password: string): Promise<void> {
   let response: Response;
@@ -94,7 +166,21 @@ async function signIn(server: string, user: string, password: string): Promise<v
 
 export type ConnectResult = { ok: true } | { ok: false; message: string } | { ok: false; otherAccount: SyncAccount };
 
-let running: { db: RehearseDb; mirror: PouchDatabase; remote: PouchDatabase; replication: Replication; timer: ReturnType<typeof setTimeout> | null; stop: AbortController } | null = null;
+interface Running {
+  db: RehearseDb;
+  mirror: PouchDatabase;
+  remote: PouchDatabase;
+  replication: Replication | null;
+  /** True once the replication has caught up (PouchDB's 'paused' without an error). */
+  idle: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+  retry: ReturnType<typeof setTimeout> | null;
+  failures: number;
+  stop: AbortController;
+  /** A first sync (or a long absence): the server held this many more changes than applied here at the start. */
+  big: { base: number; expected: number } | null;
+}
+let running: Running | null = null;
 
 /**
  * Signs in and starts syncing. A device that was linked to another account (or server) refuses
@@ -110,27 +196,30 @@ export async function connect(db: RehearseDb, input: { server: string; user: str
     const user = input.user.trim();
     const other = previous && (previous.server !== server || previous.user !== user);
     if (other && !input.mixCollections) return { ok: false, otherAccount: previous };
-    syncStatus.setState({ state: 'connecting', message: null });
+    syncStatus.setState({ ...IDLE, state: 'connecting', skipped: [] });
     await signIn(server, user, input.password);
     await stop();
     if (other) {
       await resetSyncProgress(db);
-      await new PouchDB(mirrorName(previous)).destroy();
+      await new PouchDB(mirrorName(previous), mirrorOptions).destroy();
     }
     const account: SyncAccount = { server, user, database: databaseFor(user), connected: true, lastSyncAt: other ? null : (previous?.lastSyncAt ?? null) };
     await saveAccount(db, account);
     // First link (or a new account): the whole collection goes out once.
     if (!previous || other) await seedOutbox(db, now);
+    // Data replaced from a backup while disconnected: merge it with the account again (nothing lost on either side).
+    else await relinkAfterReplace(db, now);
     start(db, account);
     return { ok: true };
   } catch (error) {
     const message = error instanceof SyncError ? error.message : `Could not connect: ${String(error)}`;
-    syncStatus.setState({ state: 'error', message });
+    syncStatus.setState({ ...IDLE, state: 'error', message });
     return { ok: false, message };
   }
 }
 
-const mirrorName = (account: SyncAccount) => `rehearse-mirror-${databaseFor(account.user)}-${new URL(account.server).host.replace(/[^a-z0-9]/gi, '_')}`;
+/** The local PouchDB database that mirrors an account's server database. */
+export const mirrorName = (account: Pick<SyncAccount, 'user' | 'server'>) => `rehearse-mirror-${databaseFor(account.user)}-${new URL(account.server).host.replace(/[^a-z0-9]/gi, '_')}`;
 
 /** Resumes a connected account when the app opens (the session cookie is still there, or the status says to sign in). */
 export async function resume(db: RehearseDb): Promise<void> {
@@ -138,39 +227,121 @@ export async function resume(db: RehearseDb): Promise<void> {
   if (account?.connected && !running) start(db, account);
 }
 
+/** Changes per replication batch, and batches PouchDB may hold in memory at once. */
+const BATCH_SIZE = 500;
+const BATCHES_LIMIT = 4;
+
 function start(db: RehearseDb, account: SyncAccount): void {
-  const mirror = new PouchDB(mirrorName(account));
-  const remote = new PouchDB(`${account.server}/${account.database}`, { fetch: withCookies, skip_setup: true });
-  const stopper = new AbortController();
-  running = { db, mirror, remote, replication: replicate(mirror, remote), timer: null, stop: stopper };
-  syncStatus.setState({ lastSyncAt: account.lastSyncAt });
+  const mirror = new PouchDB(mirrorName(account), mirrorOptions);
+  const remote = new PouchDB(`${account.server}/${account.database}`, { fetch: serverFetch, skip_setup: true });
+  const current: Running = { db, mirror, remote, replication: null, idle: false, timer: null, retry: null, failures: 0, stop: new AbortController(), big: null };
+  running = current;
+  syncStatus.setState({ ...IDLE, state: 'syncing', lastSyncAt: account.lastSyncAt });
+  void measureBacklog(current);
+  replicate(current);
   schedule(0);
 }
 
-/** Live two-way replication of the mirror with the server; PouchDB retries with its own backoff. */
-function replicate(mirror: PouchDatabase, remote: PouchDatabase): Replication {
-  const replication = mirror.sync(remote, { live: true, retry: true });
-  replication
-    .on('change', () => schedule(0))
-    .on('paused', (error) => {
-      if (error) syncStatus.setState({ state: 'offline', message: 'Offline: will retry.' });
-      else schedule(0);
-    })
-    .on('denied', (error) => syncStatus.setState({ state: 'error', message: `The server refused a document: ${reason(error)}` }))
-    .on('error', (error) => syncStatus.setState({ state: 'error', message: `Sync stopped: ${reason(error)}. Sign in again.` }));
-  return replication;
+/**
+ * How far behind this device is: the server's document count against the changes applied
+ * here. Only a big gap (a first sync) is shown as "N of M"; a failure here shows up through
+ * the replication anyway.
+ */
+async function measureBacklog(current: Running): Promise<void> {
+  try {
+    const [{ doc_count }, base] = await Promise.all([current.remote.info(), appliedCount(current.db)]);
+    if (doc_count - base > BATCH_SIZE && running === current) current.big = { base, expected: doc_count };
+  } catch {
+    // reported by the replication
+  }
 }
 
-// Back online: do not wait for the replication's backoff.
+/**
+ * Live two-way replication of the mirror with the server. PouchDB's own retry is off: a failure
+ * stops it, the status says why in plain words, and it starts again after a growing pause
+ * (1 s, 2 s, 4 s … at most a minute), except after a 401, where only the learner's password helps.
+ */
+function replicate(current: Running): void {
+  current.idle = false;
+  // First a one-off pull until the mirror holds everything on the server (PouchDB's live mode
+  // says "paused" before its first answer, so it cannot tell when a first sync is done) …
+  const catchUp = current.mirror.replicate.from(current.remote, { batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
+  current.replication = catchUp;
+  follow(current, catchUp, () => {
+    // … then both ways, live.
+    const live = current.mirror.sync(current.remote, { live: true, retry: false, batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
+    current.replication = live;
+    current.idle = true;
+    follow(current, live, null);
+    schedule(0);
+  });
+}
+
+function follow(current: Running, replication: Replication, onComplete: (() => void) | null): void {
+  const mine = () => running === current && current.replication === replication;
+  // The server answers again: the "offline" message goes.
+  const reached = () => {
+    if (syncStatus.getState().state === 'offline') syncStatus.setState({ state: 'syncing', phase: null, message: null, retryIn: null });
+  };
+  replication
+    .on('active', () => {
+      if (!mine()) return;
+      current.idle = false;
+    })
+    .on('change', () => {
+      if (!mine()) return;
+      current.idle = false;
+      reached();
+      schedule(0);
+    })
+    .on('paused', (error) => {
+      if (!mine() || error || onComplete) return;
+      // The live replication caught up with the server: a failure streak is over.
+      current.idle = true;
+      current.failures = 0;
+      reached();
+      schedule(0);
+    })
+    .on('complete', (info) => {
+      if (!mine() || !onComplete || (info as { status?: string })?.status !== 'complete') return;
+      current.failures = 0;
+      reached();
+      onComplete();
+    })
+    .on('denied', (error) => {
+      if (mine()) syncStatus.setState({ message: `The server refused a document: ${(error as { reason?: string })?.reason ?? String(error)}` });
+    })
+    .on('error', (error) => {
+      if (mine()) failed(current, error);
+    });
+}
+
+const RETRY_MS = [1000, 2000, 4000, 8000, 16_000, 30_000, 60_000];
+
+function failed(current: Running, error: unknown): void {
+  current.replication?.cancel();
+  current.replication = null;
+  current.idle = false;
+  if (current.retry) clearTimeout(current.retry);
+  current.retry = null;
+  const failure = describeFailure(error);
+  if (failure.signedOut) {
+    // No retries: each would be refused again. Local data and both checkpoints stay as they are.
+    syncStatus.setState({ state: 'signed-out', phase: null, message: SIGNED_OUT, retryIn: null });
+    return;
+  }
+  const delay = RETRY_MS[Math.min(current.failures, RETRY_MS.length - 1)]!;
+  current.failures++;
+  syncStatus.setState({ state: 'offline', phase: null, message: `${failure.text} Working offline; will retry in ${delay / 1000} s.`, retryIn: delay / 1000 });
+  current.retry = setTimeout(() => {
+    current.retry = null;
+    if (running === current && !current.replication) replicate(current);
+  }, delay);
+}
+
+// Back online: do not wait for the backoff.
 if (typeof window !== 'undefined') window.addEventListener('online', () => syncNow());
 
-function reason(error: unknown): string {
-  const e = error as { reason?: string; message?: string; status?: number };
-  if (e?.status === 401) return 'your session has expired';
-  return e?.reason ?? e?.message ?? String(error);
-}
-
-let failures = 0;
 let roundRunning = false;
 let again = false;
 /** How often a connected device looks at its outbox (a grade goes out within this time). */
@@ -182,7 +353,9 @@ function schedule(delay: number): void {
   running.timer = setTimeout(() => void round(), delay);
 }
 
-/** One round: outbox → mirror (replication carries it on), then mirror → Dexie. */
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** One round: outbox → mirror (replication carries it on), then mirror → Dexie. Local work only: it runs offline too. */
 async function round(): Promise<void> {
   const current = running;
   if (!current) return;
@@ -191,42 +364,68 @@ async function round(): Promise<void> {
     return;
   }
   roundRunning = true;
+  const connected = () => syncStatus.getState().state !== 'offline' && syncStatus.getState().state !== 'signed-out';
+  // Caught up only if the replication was already idle when this round began: then the mirror
+  // held everything from the server, and this round's pull applied it.
+  const idleAtStart = current.idle;
   try {
     const waiting = await outboxSize(current.db);
-    if (waiting) syncStatus.setState({ state: 'syncing', done: 0, total: waiting });
-    await pushOutbox(current.db, current.mirror, Date.now(), (done) => syncStatus.setState({ done }), current.stop.signal);
-    const pulled = await pullChanges(current.db, current.mirror, Date.now(), (done) => syncStatus.setState({ state: 'syncing', done }), current.stop.signal);
-    const now = Date.now();
-    const account = await loadAccount(current.db);
-    if (account && running === current) await saveAccount(current.db, { ...account, lastSyncAt: now });
-    failures = 0;
-    const { state } = syncStatus.getState();
-    syncStatus.setState({
-      state: state === 'offline' || state === 'error' ? state : 'up-to-date',
-      lastSyncAt: now,
-      skipped: pulled.skipped.length ? pulled.skipped.map((s) => `${s.id}: ${s.reason}`) : syncStatus.getState().skipped,
-      ...(pulled.skipped.length ? { message: `${pulled.skipped.length} document(s) from the server failed validation and were skipped.` } : {}),
-    });
-    schedule(again ? 0 : OUTBOX_POLL_MS);
+    if (waiting && connected()) syncStatus.setState({ state: 'syncing', phase: 'sending', done: 0, total: waiting });
+    const pushed = await pushOutbox(current.db, current.mirror, Date.now(), (done) => connected() && syncStatus.setState({ done: Math.min(done, waiting) }), current.stop.signal);
+    // Documents just put in the mirror still have to reach the server: wait for the replication's next pause.
+    if (pushed.pushed) current.idle = false;
+    const big = current.big;
+    const onPulled = (seen: number) => {
+      if (!big || !connected() || running !== current) return;
+      const done = Math.min(big.expected, big.base + seen);
+      syncStatus.setState({ state: 'syncing', phase: 'receiving', done: done - big.base, total: big.expected - big.base });
+    };
+    if (big) onPulled(0);
+    const pulled = await pullChanges(current.db, current.mirror, Date.now(), onPulled, current.stop.signal);
+    if (running !== current) return;
+    const skipped = pulled.skipped.map((s) => `${s.id}: ${s.reason}`);
+    if (skipped.length) {
+      syncStatus.setState({
+        skipped,
+        message: `${plural(skipped.length, 'document', 'documents')} from the server ${skipped.length === 1 ? 'was' : 'were'} skipped: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? ' …' : ''}`,
+      });
+    }
+    if (!connected()) return;
+    const caughtUp = idleAtStart && current.idle && !(await outboxSize(current.db));
+    if (caughtUp) {
+      const now = Date.now();
+      const account = await loadAccount(current.db);
+      // Stored when the device catches up, and at most once a minute while it stays so.
+      const wasUpToDate = syncStatus.getState().state === 'up-to-date';
+      if (account && running === current && (!wasUpToDate || now - (account.lastSyncAt ?? 0) > 60_000)) await saveAccount(current.db, { ...account, lastSyncAt: now });
+      current.big = null;
+      const keep = syncStatus.getState().skipped.length ? {} : { message: null };
+      syncStatus.setState({ state: 'up-to-date', phase: null, done: 0, total: 0, retryIn: null, lastSyncAt: now, ...keep });
+    } else if (syncStatus.getState().state !== 'syncing') {
+      syncStatus.setState({ state: 'syncing', phase: current.big ? 'receiving' : null, retryIn: null });
+    }
   } catch (error) {
-    failures++;
-    syncStatus.setState({ state: 'error', message: `Sync failed: ${reason(error)}. Retrying.` });
-    schedule(Math.min(60_000, 1000 * 2 ** failures));
+    // Only IndexedDB work fails here (the server is the replication's business): say so and try again soon.
+    if (running === current) syncStatus.setState({ state: 'error', message: `Could not apply sync changes on this device: ${(error as Error)?.message ?? String(error)}. Trying again.` });
   } finally {
     roundRunning = false;
+    const more = again;
     again = false;
+    if (running === current) schedule(more ? 0 : OUTBOX_POLL_MS);
   }
 }
 
-/** "Sync now": a round at once (replication retries on its own). */
+/** "Sync now": try the server at once, even during a pause after failures. */
 export function syncNow(): void {
-  failures = 0;
-  if (running) {
-    // A replication waiting out its backoff starts again at once.
-    running.replication.cancel();
-    running.replication = replicate(running.mirror, running.remote);
-    syncStatus.setState({ state: 'syncing', done: 0, total: 0, message: null });
-  }
+  const current = running;
+  if (!current) return;
+  if (syncStatus.getState().state === 'signed-out') return;
+  current.failures = 0;
+  if (current.retry) clearTimeout(current.retry);
+  current.retry = null;
+  current.replication?.cancel();
+  syncStatus.setState({ state: 'syncing', phase: null, done: 0, total: 0, retryIn: null, message: null });
+  replicate(current);
   schedule(0);
 }
 
@@ -236,7 +435,10 @@ async function stop(): Promise<void> {
   running = null;
   current.stop.abort();
   if (current.timer) clearTimeout(current.timer);
-  current.replication.cancel();
+  if (current.retry) clearTimeout(current.retry);
+  current.replication?.cancel();
+  // A batch being applied finishes (or rolls back) in its own transaction before the mirror closes.
+  while (roundRunning) await new Promise((r) => setTimeout(r, 20));
   await current.mirror.close().catch(() => undefined);
 }
 
@@ -246,5 +448,5 @@ export async function disconnect(db: RehearseDb): Promise<void> {
   const account = await loadAccount(db);
   if (account) await saveAccount(db, { ...account, connected: false });
   await fetch(`${account?.server}/_session`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
-  syncStatus.setState({ state: 'off', message: null, done: 0, total: 0 });
+  syncStatus.setState({ ...IDLE });
 }

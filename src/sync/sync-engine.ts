@@ -92,6 +92,8 @@ export interface PullReport extends ApplyReport {
   /** Incoming documents that failed validation: skipped, never applied. */
   skipped: { id: string; reason: string }[];
   batches: number;
+  /** Changes read from the mirror (applied, already present or skipped). */
+  seen: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function pullChanges(
   onProgress?: (applied: number) => void,
   signal?: AbortSignal,
 ): Promise<PullReport> {
-  const report: PullReport = { reviewsAdded: 0, reviewsVoided: 0, updated: 0, requeued: 0, notReplayed: [], skipped: [], batches: 0 };
+  const report: PullReport = { reviewsAdded: 0, reviewsVoided: 0, updated: 0, requeued: 0, notReplayed: [], skipped: [], batches: 0, seen: 0 };
   let since = (await loadCheckpoint(db)) ?? 0;
   for (;;) {
     if (signal?.aborted) return report;
@@ -121,7 +123,7 @@ export async function pullChanges(
       if (parsed.ok) docs.push(parsed.doc);
       else report.skipped.push({ id: parsed.id, reason: parsed.errors.join('; ') });
     }
-    const applied = await applyIncoming(db, docs, page.last_seq, now, replayTouchedCards);
+    const applied = await applyIncoming(db, docs, page.last_seq, now, replayTouchedCards, page.results.length);
     report.reviewsAdded += applied.reviewsAdded;
     report.reviewsVoided += applied.reviewsVoided;
     report.updated += applied.updated;
@@ -129,7 +131,8 @@ export async function pullChanges(
     report.notReplayed.push(...applied.notReplayed);
     report.batches++;
     since = page.last_seq;
-    onProgress?.(report.reviewsAdded);
+    report.seen += page.results.length;
+    onProgress?.(report.seen);
   }
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../ui/app-context.tsx';
-import { loadAccount, type SyncAccount } from '../../db/sync-repo.ts';
+import { loadAccount, replacedSinceSync, type SyncAccount } from '../../db/sync-repo.ts';
 import type { SyncStatus } from '../../sync/sync-client.ts';
 
 type Client = typeof import('../../sync/sync-client.ts');
@@ -13,11 +13,15 @@ function describe(status: SyncStatus): string {
     case 'connecting':
       return 'Signing in…';
     case 'syncing':
-      return status.total ? `Syncing ${Math.min(status.done, status.total)} of ${status.total}` : `Syncing (${status.done} received)`;
+      if (status.total > 0) return `${status.phase === 'sending' ? 'Sending' : 'Syncing'} ${Math.min(status.done, status.total).toLocaleString('en')} of ${status.total.toLocaleString('en')}`;
+      return 'Syncing…';
     case 'up-to-date':
       return 'Up to date';
     case 'offline':
-      return 'Offline, will retry';
+      // Says what went wrong and when the next try is ("… Working offline; will retry in 4 s.").
+      return status.message ?? 'Offline, will retry';
+    case 'signed-out':
+      return status.message ?? 'Signed out by the server — enter your password to sync again.';
     case 'error':
       return `Error: ${status.message ?? 'unknown'}`;
     default:
@@ -29,6 +33,7 @@ function describe(status: SyncStatus): string {
 export function SyncSection() {
   const { db, now } = useServices();
   const account = useLiveQuery(() => loadAccount(db), [db]);
+  const replacedAt = useLiveQuery(() => replacedSinceSync(db), [db]);
   const [client, setClient] = useState<Client | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [server, setServer] = useState('');
@@ -52,14 +57,15 @@ export function SyncSection() {
     return client.syncStatus.subscribe(setStatus);
   }, [client]);
 
-  async function submit(event: FormEvent, mixCollections = false) {
+  async function submit(event: FormEvent, mixCollections = false, again?: SyncAccount) {
     event.preventDefault();
     setBusy(true);
     setMessage(null);
     try {
       const c = client ?? (await loadClient());
       setClient(c);
-      const result = await c.connect(db, { server, user, password, mixCollections }, now());
+      const target = again ? { server: again.server, user: again.user } : { server, user };
+      const result = await c.connect(db, { ...target, password, mixCollections }, now());
       if (result.ok) {
         setOther(null);
         setMessage('Connected.');
@@ -87,13 +93,27 @@ export function SyncSection() {
           </p>
           {status?.state === 'syncing' && status.total > 0 && <progress max={status.total} value={Math.min(status.done, status.total)} aria-label="Sync progress" />}
           <p>Last sync: {status?.lastSyncAt ?? account.lastSyncAt ? new Date((status?.lastSyncAt ?? account.lastSyncAt)!).toLocaleString() : 'never'}</p>
-          {status?.skipped.length ? <p>Skipped from the server: {status.skipped.slice(0, 3).join('; ')}</p> : null}
+          {status?.skipped.length && status.state !== 'offline' && status.message ? <p role="alert">{status.message}</p> : null}
+          {status?.state === 'signed-out' && (
+            <form onSubmit={(e) => void submit(e, false, account)} className="stack">
+              <label>
+                Password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
+              </label>
+              <button type="submit" disabled={busy}>Sign in again</button>
+            </form>
+          )}
           <button type="button" onClick={() => client?.syncNow()}>Sync now</button>{' '}
           <button type="button" onClick={() => void client?.disconnect(db)}>Disconnect</button>
           <p>Disconnecting keeps everything on this device.</p>
         </>
       ) : (
         <form onSubmit={(e) => void submit(e)} className="stack">
+          {account && replacedAt != null && (
+            <p>
+              This device’s data was replaced from a backup after it last synced. Connecting merges it with the server: reviews
+              only on the server come back here, and this device’s reviews go to the server. Nothing is deleted on either side.
+            </p>
+          )}
           <label>
             Server URL <input type="url" value={server} onChange={(e) => setServer(e.target.value)} required placeholder="https://couch.example.org" />
           </label>
