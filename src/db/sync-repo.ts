@@ -423,7 +423,9 @@ async function applyMutable(db: RehearseDb, doc: MutableDoc): Promise<void> {
   } else {
     const stored = await db.settings.get('settings');
     const { settings } = settingsFromStored(stored?.value);
-    const next = { ...settings, ...Object.fromEntries(Object.entries(f).map(([k, s]) => [k, s.value])) };
+    // Only the settings this version syncs: a newer device's extra fields stay in the shadow.
+    const known = (SYNCED_SETTINGS as readonly string[]).filter((k) => f[k]);
+    const next = { ...settings, ...Object.fromEntries(known.map((k) => [k, f[k]!.value])) };
     const checked = validateSettings(next);
     // Each field was validated on arrival; together they might still clash, then nothing changes.
     if (checked.ok) await db.settings.put({ key: 'settings', value: checked.value });

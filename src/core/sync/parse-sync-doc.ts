@@ -23,6 +23,9 @@ const MAX_TIME = 8.64e15;
 const time = v.pipe(v.number(), v.check((n) => Number.isFinite(n) && n >= 0 && n <= MAX_TIME, 'must be a time (ms)'));
 const docId = (prefix: string) => v.pipe(v.string(), v.startsWith(prefix, `must start with ${prefix}`), v.maxLength(300));
 const stamped = <T extends v.GenericSchema>(value: T) => v.object({ value, at: time });
+// Fields this version does not know come from a newer app on another device: they are kept (and
+// merged, and sent back) so that device loses nothing, but never applied here.
+const unknownField = stamped(v.unknown());
 
 const ReviewDocSchema = v.object({ _id: docId(REVIEW_PREFIX), kind: v.literal('review'), review: ReviewSchema });
 const VoidDocSchema = v.object({
@@ -35,12 +38,12 @@ const VoidDocSchema = v.object({
 const CardMetaDocSchema = v.object({
   _id: docId(CARDMETA_PREFIX),
   kind: v.literal('cardmeta'),
-  fields: v.strictObject({
+  fields: v.objectWithRest({
     flag: v.optional(stamped(v.nullable(time))),
     note: v.optional(stamped(v.nullable(v.pipe(v.string(), v.maxLength(100_000))))),
     'suspended:answer': v.optional(stamped(v.boolean())),
     'suspended:mistakes': v.optional(stamped(v.boolean())),
-  }),
+  }, unknownField),
 });
 const QuestionDocSchema = v.object({
   _id: docId(QUESTION_PREFIX),
@@ -51,10 +54,11 @@ const settingEntries = SettingsSchema.entries;
 const SettingsDocSchema = v.object({
   _id: v.literal(SETTINGS_DOC_ID),
   kind: v.literal('settings'),
-  fields: v.strictObject(
+  fields: v.objectWithRest(
     Object.fromEntries(SYNCED_SETTINGS.map((k) => [k, v.optional(stamped(settingEntries[k]))])) as {
       [K in SyncedSetting]: v.OptionalSchema<ReturnType<typeof stamped<(typeof settingEntries)[K]>>, undefined>;
     },
+    unknownField,
   ),
 });
 
