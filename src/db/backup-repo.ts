@@ -428,7 +428,7 @@ export async function importBackup(
         await addInBatches(db.reviews, reviews);
         await queueReviews(db, reviews, now);
         await putInBatches(db.cards, cards);
-        for (const id of ids) newCards.delete(id);
+        for (const card of cards) newCards.delete(card.id);
       },
     });
     mark = step('replay and write', mark);
