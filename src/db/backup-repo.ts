@@ -288,11 +288,16 @@ async function replayCards(
   for (let start = 0; start < cardIds.length; start += REPLAY_BATCH) batches.push(cardIds.slice(start, start + REPLAY_BATCH));
   const read = (ids: string[]) => Promise.all([db.cards.bulkGet(ids), readLogs(db, ids, allCardIds)]);
   let reading = batches.length ? read(batches[0]!) : null;
+  // Where the time goes (the merge bench prints it): waiting for reads, replaying, waiting for writes.
+  const spent = { reads: 0, replay: 0, writes: 0 };
   let writing: Promise<void> = Promise.resolve();
   try {
     for (let b = 0; b < batches.length; b++) {
       const ids = batches[b]!;
+      let at = performance.now();
       const [stored, logs] = await reading!;
+      spent.reads += performance.now() - at;
+      at = performance.now();
       // Queued before the replay below: IndexedDB reads the next logs while this batch replays.
       reading = b + 1 < batches.length ? read(batches[b + 1]!) : null;
       const out: CardRow[] = [];
@@ -315,18 +320,24 @@ async function replayCards(
         }
         if (fresh || !sameMemory(card, next) || card.bucket !== next.bucket) out.push(next);
       });
+      spent.replay += performance.now() - at;
       if (!options.write) {
         changed.push(...out);
         continue;
       }
+      at = performance.now();
       await writing;
+      spent.writes += performance.now() - at;
       writing = options.write(ids, out);
     }
+    const at = performance.now();
     await writing;
+    spent.writes += performance.now() - at;
   } finally {
     // A failed write ends the loop with a read still queued: the transaction is aborting anyway.
     reading?.catch(() => undefined);
   }
+  for (const [name, ms] of Object.entries(spent)) record(`replay: ${name}`, ms);
   return { changed, notReplayed };
 }
 
@@ -420,18 +431,26 @@ export async function importBackup(
     // One pass over the touched cards in cardId order: each card's stored log is read once,
     // joined in memory with its new reviews and replayed once; then the batch's new reviews and
     // changed cards are written (after the batch's read, so no log is read back).
+    const writes = { reviews: 0, cards: 0, cardCount: 0 };
     const replayedCards = await replayCards(db, plan.toReplay, cardIds, {
       newCards,
       joining,
       write: async (ids, cards) => {
         const reviews = ids.flatMap((id) => joining.added.get(id) ?? []);
+        let at = performance.now();
         await addInBatches(db.reviews, reviews);
         await queueReviews(db, reviews, now);
+        writes.reviews += performance.now() - at;
+        at = performance.now();
         await putInBatches(db.cards, cards);
+        writes.cards += performance.now() - at;
+        writes.cardCount += cards.length;
         for (const card of cards) newCards.delete(card.id);
       },
     });
     mark = step('replay and write', mark);
+    record(`write: ${plan.toWrite.reviews.length} reviews`, writes.reviews);
+    record(`write: ${writes.cardCount} cards`, writes.cards);
     // Cards that only the backup has and whose logs gained nothing here.
     await putInBatches(db.cards, [...newCards.values()]);
     await db.notes.bulkPut(plan.toWrite.notes);
@@ -451,12 +470,16 @@ export async function importBackup(
 /** Puts a step of an import on the browser's performance timeline (the merge bench prints them). */
 function step(name: string, since: number): number {
   const at = performance.now();
+  record(name, at - since, since);
+  return at;
+}
+
+function record(name: string, duration: number, start = performance.now() - duration): void {
   try {
-    performance.measure(`rehearse:import:${name}`, { start: since, end: at });
+    performance.measure(`rehearse:import:${name}`, { start, duration });
   } catch {
     // A timeline without measures (an old browser, a test environment): nothing to record.
   }
-  return at;
 }
 
 export class UndoUnavailableError extends Error {}
