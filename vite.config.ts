@@ -82,7 +82,7 @@ export default defineConfig({
           include: ['tests/{core,db,features,ui,app,build,sync}/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['tests/setup.ts'],
-          testTimeout: 30_000,
+          testTimeout: 90_000,
         },
       },
       {

@@ -10,6 +10,7 @@ import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
 import { confirmLeave } from '../ui/leave-guard.ts';
 import { ReviewsMarkerSync } from '../ui/lost-reviews.tsx';
+import { AutoSnapshot } from '../ui/auto-snapshot.tsx';
 
 /** Unsaved edits (Settings) are not lost to a tap on the navigation without a question. */
 function guardLeave(event: MouseEvent<HTMLAnchorElement>) {
@@ -87,6 +88,7 @@ export function App({ db, now, initialPath }: AppProps) {
             <ThemeSync />
             <WriteFailureAlert />
             <ReviewsMarkerSync />
+            <AutoSnapshot />
             <Suspense fallback={<p role="status">Loading…</p>}>
               <Routes>
                 <Route path="/" element={<TodayScreen />} />

@@ -6,12 +6,14 @@ import type { BackupStatus } from '../core/backup/backup-nudge.ts';
 import type { MemoryState } from '../core/scheduling/fsrs.ts';
 import { mergedLogState } from '../core/backup/reconcile-cards.ts';
 import type { Settings } from '../core/settings.ts';
-import { SCHEMA_VERSION, bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
+import { bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
 import { memoryOf, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
-import { queueReviews, syncTables } from './sync-repo.ts';
+import { queueReviews } from './sync-repo.ts';
+import { UNDO_INFO_KEY, allTables, backupPieces } from './backup-read.ts';
+import { makeSnapshot } from './snapshot-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
 // and the first screen must not carry code that only Settings needs.
@@ -20,14 +22,9 @@ import { queueReviews, syncTables } from './sync-repo.ts';
 const LAST_BACKUP_KEY = 'lastBackupAt';
 /** The whole collection as it was before the last replace (large; read only to undo). */
 const UNDO_KEY = 'undoReplace';
-/** A small description of that snapshot, cheap enough for live queries. */
-const UNDO_INFO_KEY = 'undoReplaceInfo';
 /** Cleared after an import so the bank sync runs again over the imported cards. */
 const BANK_VERSION_KEY = 'bankVersion';
 
-function allTables(db: RehearseDb): Table[] {
-  return [db.cards, db.reviews, db.settings, db.notes, db.flags, db.customQuestions, ...syncTables(db)];
-}
 
 export interface ExportResult<T> extends WriteReport {
   /** What `save` made of the file's text (e.g. a compressed file). */
@@ -37,9 +34,8 @@ export interface ExportResult<T> extends WriteReport {
 }
 
 /**
- * Reads every table in one read transaction, hands the backup's text (in pieces, made as they
- * are read) to `save`, and once that succeeds records when the backup was made. Without `save`
- * the text is made and dropped (the time is still recorded).
+ * Makes the backup (see backupPieces), hands its text to `save`, and once that succeeds records
+ * when the backup was made. Without `save` the text is made and dropped (the time is still recorded).
  */
 export async function exportBackup<T = undefined>(
   db: RehearseDb,
@@ -47,22 +43,10 @@ export async function exportBackup<T = undefined>(
   device: string,
   save?: (pieces: Iterable<string>) => Promise<T>,
 ): Promise<ExportResult<T>> {
-  const { rows, settings } = await db.transaction('r', allTables(db), async () => {
-    const [cards, reviews, notes, flags, customQuestions, loaded] = await Promise.all([
-      db.cards.toArray(),
-      db.reviews.toArray(),
-      db.notes.toArray(),
-      db.flags.toArray(),
-      db.customQuestions.toArray(),
-      loadSettings(db),
-    ]);
-    return { rows: { cards, reviews, notes, flags, customQuestions }, settings: loaded.settings };
-  });
-  const [{ writeBackup }, { backupFailureMessage }] = await Promise.all([
-    import('../core/backup/write-backup.ts'),
+  const [{ pieces, report }, { backupFailureMessage }] = await Promise.all([
+    backupPieces(db, now, device),
     import('../core/backup/storage-errors.ts'),
   ]);
-  const { pieces, report } = writeBackup({ rows, settings, exportedAt: now, device, schemaVersion: SCHEMA_VERSION });
   const saved = save ? await save(pieces) : drain<T>(pieces);
   let warning: string | null = null;
   try {
@@ -392,6 +376,10 @@ export async function importBackup(
   }
   mark = step('reconcile', mark);
   const corrected = reconciled.corrected.length;
+  // Before a Replace, always: the automatic snapshot then holds what is about to go, outside this
+  // database, so even the Replace can be undone from it. (An empty database keeps a snapshot with
+  // reviews instead: that is the restore after a wipe.) No snapshot, no Replace.
+  if (mode === 'replace') await snapshotBeforeReplace(db, now);
   const incoming: Collection<CardRow, ReviewRow> = {
     cards: reconciled.cards.map(toCardRow),
     reviews: backup.reviews,
@@ -479,6 +467,17 @@ function record(name: string, duration: number, start = performance.now() - dura
     performance.measure(`rehearse:import:${name}`, { start, duration });
   } catch {
     // A timeline without measures (an old browser, a test environment): nothing to record.
+  }
+}
+
+async function snapshotBeforeReplace(db: RehearseDb, now: number): Promise<void> {
+  const { isQuotaError } = await import('../core/backup/storage-errors.ts');
+  try {
+    await makeSnapshot(db, now, 'before-replace');
+  } catch (error) {
+    if (isQuotaError(error)) throw error;
+    const reason = (error as Error)?.message || String(error);
+    throw new Error(`the automatic snapshot of your current data could not be saved first (${reason.slice(0, 150)})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { LoggedGrade } from '../core/scheduling/optimiser.ts';
+import { loggedGradeOf, type LoggedGrade } from '../core/scheduling/optimiser.ts';
 import { normaliseParameters } from '../core/scheduling/fsrs.ts';
 import type { Settings } from '../core/settings.ts';
 import type { RehearseDb, ReviewRow } from './database.ts';
@@ -9,18 +9,25 @@ const PAGE = 5000;
 /**
  * The whole review log as the optimiser needs it (card, grade, time, phase before), read in
  * pages of the primary key so a million rows never sit in memory as full row objects.
- * `onProgress` gets the rows read so far.
+ * Damaged rows are left out and counted (`unreadable`). `onProgress` gets the rows read so far.
  */
-export async function readGradeLog(db: RehearseDb, onProgress?: (read: number) => void): Promise<LoggedGrade[]> {
+export async function readGradeLog(db: RehearseDb, onProgress?: (read: number) => void): Promise<{ log: LoggedGrade[]; unreadable: number }> {
   const log: LoggedGrade[] = [];
+  let unreadable = 0;
+  let read = 0;
   let last: string | undefined;
   for (;;) {
     const page: ReviewRow[] = await (last === undefined ? db.reviews.orderBy(':id') : db.reviews.where(':id').above(last))
       .limit(PAGE)
       .toArray();
-    for (const row of page) log.push({ cardId: row.cardId, rating: row.rating, reviewedAt: row.reviewedAt, phaseBefore: row.before.state });
-    onProgress?.(log.length);
-    if (page.length < PAGE) return log;
+    for (const row of page) {
+      const entry = loggedGradeOf(row);
+      if (entry) log.push(entry);
+      else unreadable++;
+    }
+    read += page.length;
+    onProgress?.(read);
+    if (page.length < PAGE) return { log, unreadable };
     last = page[page.length - 1]!.id;
   }
 }
@@ -28,16 +35,16 @@ export async function readGradeLog(db: RehearseDb, onProgress?: (read: number) =
 export type FitRecord = NonNullable<Settings['lastFit']>;
 
 /** Keeps a fit's outcome; the weights change only when the fit was better (`applied`). */
-export async function saveFit(db: RehearseDb, weights: readonly number[] | null, record: FitRecord) {
+export async function saveFit(db: RehearseDb, weights: readonly number[] | null, record: FitRecord, now = Date.now()) {
   const change: Partial<Settings> = { lastFit: record };
   if (record.applied) {
     const usable = weights && normaliseParameters(weights);
     if (!usable) throw new Error('The fitted parameters are not usable; your current ones are unchanged.');
     change.fsrsParameters = usable;
   }
-  return updateSettings(db, change);
+  return updateSettings(db, change, now);
 }
 
-export async function resetParameters(db: RehearseDb) {
-  return updateSettings(db, { fsrsParameters: null });
+export async function resetParameters(db: RehearseDb, now = Date.now()) {
+  return updateSettings(db, { fsrsParameters: null }, now);
 }

@@ -2,6 +2,7 @@
 import init, { Fsrs } from 'fsrs-browser';
 import wasmUrl from 'fsrs-browser/fsrs_browser_bg.wasm?url';
 import {
+  capNote,
   countPredictableReviews,
   dayOffsetMinutes,
   emptySums,
@@ -9,9 +10,11 @@ import {
   groupByCard,
   historyAdvice,
   isBetterFit,
+  latestHistories,
   mergeSums,
   scoreParameters,
   toRevlogColumns,
+  unreadableNote,
 } from '../core/scheduling/optimiser.ts';
 import { DEFAULT_PARAMETERS, RESET_RATING, normaliseParameters } from '../core/scheduling/fsrs.ts';
 import { openDatabase } from '../db/database.ts';
@@ -29,15 +32,17 @@ const CHUNK = 2000;
 
 async function run(request: Extract<ToOptimiser, { type: 'start' }>): Promise<void> {
   const db = openDatabase(request.dbName);
-  const log = await readGradeLog(db, (read) => post({ type: 'progress', stage: 'reading', done: read, total: request.expectedReviews }));
+  const { log, unreadable } = await readGradeLog(db, (read) => post({ type: 'progress', stage: 'reading', done: read, total: request.expectedReviews }));
   db.close();
+  const damaged = unreadableNote(unreadable);
   const reviewCount = log.reduce((n, entry) => n + (entry.rating === RESET_RATING ? 0 : 1), 0);
   const offset = dayOffsetMinutes(request.utcOffsetMinutes, request.dayStartHour);
-  const histories = groupByCard(log);
+  const { histories, kept, total } = latestHistories(groupByCard(log));
+  const capped = capNote(kept, total);
   const predictable = countPredictableReviews(histories, offset);
   const advice = historyAdvice(predictable);
   if (advice && !advice.canFit) {
-    post({ type: 'too-little', message: advice.message, reviewCount });
+    post({ type: 'too-little', message: [advice.message, damaged].filter(Boolean).join(' '), reviewCount });
     return;
   }
   post({ type: 'progress', stage: 'fitting', done: 0, total: predictable });
@@ -66,7 +71,7 @@ async function run(request: Extract<ToOptimiser, { type: 'start' }>): Promise<vo
     after: afterScore,
     better: isBetterFit(beforeScore, afterScore),
     reviewCount,
-    advice: advice?.message ?? null,
+    advice: [capped, advice?.message, damaged].filter(Boolean).join(' ') || null,
   });
 }
 

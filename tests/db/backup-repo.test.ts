@@ -7,7 +7,7 @@ import type { Backup } from '../../src/core/backup/backup-format.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { backupFailureMessage, isQuotaError } from '../../src/core/backup/storage-errors.ts';
 import { makeQuestion } from '../fixtures.ts';
-import { makeBackupFile, readBackupFile } from '../../src/features/settings/backup-file.ts';
+import { makeBackupFile, readBackupFile } from '../../src/db/backup-file.ts';
 import { backupTextV1, makeBackup, T0, MIN, DAY } from '../core/backup/backup-fixtures.ts';
 
 const BANK = { version: 'v1', questions: ['py-a', 'py-b', 'py-c'].map((id) => makeQuestion(id)) };

@@ -17,10 +17,10 @@ describe('opening the collection', () => {
 
     render(<App db={openDatabase(name)} now={() => T0} initialPath="/" />);
     expect(await screen.findByText('Opening your collection…')).toBeInTheDocument();
-    expect(await screen.findByText(/Still working\. After an update, Rehearse prepares a large collection once/, {}, { timeout: 5_000 })).toBeInTheDocument();
+    expect(await screen.findByText(/Still working\. After an update, Rehearse prepares a large collection once/, {}, { timeout: 20_000 })).toBeInTheDocument();
 
     older.close();
-    expect(await screen.findByRole('heading', { name: 'Today' }, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Today' }, { timeout: 20_000 })).toBeInTheDocument();
     expect(screen.queryByText(/Still working/)).toBeNull();
   });
 });

@@ -12,7 +12,7 @@ import { loadSettings } from '../../src/db/settings-repo.ts';
 import { exportBackup } from '../../src/db/backup-repo.ts';
 import { formatBackupDate } from '../../src/ui/backup-reminder.tsx';
 import { makeQuestion } from '../fixtures.ts';
-import { readBackupFile } from '../../src/features/settings/backup-file.ts';
+import { readBackupFile } from '../../src/db/backup-file.ts';
 import { backupText, backupTextV1, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
 
 const questions = ['py-a', 'py-b'].map((id) => makeQuestion(id));

@@ -19,7 +19,7 @@ describe('settings stored in an invalid shape', () => {
     await db.settings.put({ key: 'settings', value: { interviewDate: '2026-02-31', newPerDay: null, dayStartHour: 6 } });
     const user = userEvent.setup();
     render(<App db={db} now={() => NOW} initialPath="/settings" />);
-    const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
+    const alert = await screen.findByRole('alert', {}, { timeout: 20_000 });
     expect(within(alert).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
       'New cards per day: null is not valid, using the default 10',
       'Interview date: "2026-02-31" is not valid, using the default none',
@@ -38,7 +38,7 @@ describe('settings stored in an invalid shape', () => {
   it('Today says that settings stored as a bare string were replaced by the defaults', async () => {
     await db.settings.put({ key: 'settings', value: 'corrupt' });
     render(<App db={db} now={() => NOW} initialPath="/" />);
-    const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
+    const alert = await screen.findByRole('alert', {}, { timeout: 20_000 });
     expect(alert).toHaveTextContent('Settings: "corrupt" is not valid, using the defaults for every setting');
   });
 });

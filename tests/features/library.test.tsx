@@ -20,7 +20,7 @@ beforeEach(() => {
 async function open(path: string) {
   const user = userEvent.setup();
   render(<App db={db} now={() => clock} initialPath={path} />);
-  await screen.findByRole('heading', { level: 1 }, { timeout: 10_000 });
+  await screen.findByRole('heading', { level: 1 }, { timeout: 20_000 });
   return user;
 }
 
@@ -122,7 +122,7 @@ describe('the Library', () => {
   it('saves a personal note as you type', async () => {
     const user = await open('/library/py-context-managers');
     await user.type(screen.getByRole('textbox', { name: 'Your note' }), 'Mention ExitStack');
-    await waitFor(async () => expect((await db.notes.get('py-context-managers'))?.text).toBe('Mention ExitStack'), { timeout: 3000 });
+    await waitFor(async () => expect((await db.notes.get('py-context-managers'))?.text).toBe('Mention ExitStack'), { timeout: 20_000 });
     expect(await screen.findByText('Note saved.')).toBeInTheDocument();
   });
 

@@ -24,7 +24,7 @@ async function gradeOneInTheApp() {
   await updateSettings(db, { newPerDay: 1 });
   const user = userEvent.setup();
   render(<App db={db} now={() => T0} initialPath="/review" />);
-  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
   await user.keyboard(' ');
   await screen.findByRole('group', { name: 'Grade your recall' });
   await user.keyboard('4');
@@ -39,7 +39,7 @@ async function relaunchAfterWipe() {
   await db.delete();
   db = openDatabase(name);
   render(<App db={db} now={() => T0} initialPath="/" />);
-  await screen.findByRole('heading', { name: 'Today' }, { timeout: 10_000 });
+  await screen.findByRole('heading', { name: 'Today' }, { timeout: 20_000 });
 }
 
 describe('noticing that the reviews on this device are gone', () => {
@@ -66,13 +66,13 @@ describe('noticing that the reviews on this device are gone', () => {
     expect(screen.queryByText(LOST)).toBeNull();
     cleanup();
     render(<App db={db} now={() => T0} initialPath="/" />);
-    await screen.findByRole('link', { name: 'Start review' }, { timeout: 10_000 });
+    await screen.findByRole('link', { name: 'Start review' }, { timeout: 20_000 });
     expect(screen.queryByText(LOST)).toBeNull();
   });
 
   it('says nothing on a first visit, or after the learner undid their only review', async () => {
     render(<App db={db} now={() => T0} initialPath="/" />);
-    await screen.findByRole('link', { name: 'Start review' }, { timeout: 10_000 });
+    await screen.findByRole('link', { name: 'Start review' }, { timeout: 20_000 });
     expect(screen.queryByText(LOST)).toBeNull();
     cleanup();
 
@@ -82,7 +82,7 @@ describe('noticing that the reviews on this device are gone', () => {
     await waitFor(async () => expect(await db.reviews.count()).toBe(0));
     cleanup();
     render(<App db={db} now={() => T0} initialPath="/" />);
-    await screen.findByRole('link', { name: 'Start review' }, { timeout: 10_000 });
+    await screen.findByRole('link', { name: 'Start review' }, { timeout: 20_000 });
     expect(screen.queryByText(LOST)).toBeNull();
   });
 });

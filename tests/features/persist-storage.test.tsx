@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 async function finishOneCard(user: ReturnType<typeof userEvent.setup>) {
-  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
   await user.keyboard(' ');
   await screen.findByRole('group', { name: 'Grade your recall' });
   await user.keyboard('4');
@@ -50,7 +50,7 @@ describe('asking the browser to keep the data', () => {
     await updateSettings(db, { newPerDay: 1 });
     const user = userEvent.setup();
     render(<App db={db} now={() => T0} initialPath="/" />);
-    await user.click(await screen.findByRole('link', { name: 'Start review' }, { timeout: 10_000 }));
+    await user.click(await screen.findByRole('link', { name: 'Start review' }, { timeout: 20_000 }));
     // A first visit has nothing to lose yet: no request.
     expect(calls.persist).toBe(0);
     await finishOneCard(user);

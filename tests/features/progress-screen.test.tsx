@@ -48,7 +48,7 @@ beforeEach(async () => {
 async function openProgress() {
   const user = userEvent.setup();
   const view = render(<App db={db} now={() => T0} initialPath="/progress" />);
-  await screen.findByRole('heading', { name: 'Progress', level: 1 }, { timeout: 10_000 });
+  await screen.findByRole('heading', { name: 'Progress', level: 1 }, { timeout: 20_000 });
   return { user, view };
 }
 
@@ -87,7 +87,7 @@ describe('the Progress screen', () => {
     await openProgress();
     const total = 3 * strong.length + 2 * weak.length + 4;
     // A first visit tallies the year's reviews after showing mastery.
-    expect(await screen.findByText(`${total} reviews on 5 of the last 365 days.`, { exact: false }, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByText(`${total} reviews on 5 of the last 365 days.`, { exact: false }, { timeout: 20_000 })).toBeInTheDocument();
     const overview = screen.getByLabelText('Overview');
     expect(within(overview).getByText('Current streak').nextSibling).toHaveTextContent('3 days');
     // True retention: 7 days → Hard, Again, Easy on review cards: 2 of 3; 30 days adds the passes of 30 April.
@@ -160,10 +160,10 @@ describe('the Progress screen', () => {
     const input = screen.getByLabelText('Interview date');
     await user.type(input, '2026-06-01');
     await user.click(screen.getByRole('button', { name: 'Save date' }));
-    await screen.findByRole('table', { name: /Predicted recall per topic/ }, { timeout: 10_000 });
+    await screen.findByRole('table', { name: /Predicted recall per topic/ }, { timeout: 20_000 });
     expect((await loadSettings(db)).settings.interviewDate).toBe('2026-06-01');
     await user.click(screen.getByRole('button', { name: 'Clear interview date' }));
-    await waitFor(() => expect(screen.queryByText(/Interview on/)).toBeNull(), { timeout: 10_000 });
+    await waitFor(() => expect(screen.queryByText(/Interview on/)).toBeNull(), { timeout: 20_000 });
     expect((await loadSettings(db)).settings.interviewDate).toBeNull();
   });
 
@@ -184,12 +184,12 @@ describe('the Progress screen', () => {
       config: encodeConfig(scheduleConfigFrom(DEFAULT_SETTINGS, at(5, 2, 18))),
     });
     await openProgress();
-    expect(await screen.findByText(`${total + 1} reviews on 6 of the last 365 days.`, { exact: false }, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByText(`${total + 1} reviews on 6 of the last 365 days.`, { exact: false }, { timeout: 20_000 })).toBeInTheDocument();
     cleanup();
     // A reload: a fresh connection reads the same stored tallies.
     db = openDatabase(db.name);
     await openProgress();
-    expect(await screen.findByText(`${total + 1} reviews on 6 of the last 365 days.`, { exact: false }, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByText(`${total + 1} reviews on 6 of the last 365 days.`, { exact: false }, { timeout: 20_000 })).toBeInTheDocument();
     expect(screen.getByText('Grades over the last 365 days').closest('table')).toHaveTextContent(`Good${3 * strong.length + 2}`);
   });
 });
@@ -198,7 +198,7 @@ describe('Progress before any review', () => {
   it('shows one empty state that says what will appear, and no tables', async () => {
     db = openDatabase(`progress-empty-${++n}`);
     render(<App db={db} now={() => T0} initialPath="/progress" />);
-    expect(await screen.findByText(/Nothing to show yet/, undefined, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByText(/Nothing to show yet/, undefined, { timeout: 20_000 })).toBeInTheDocument();
     expect(screen.getByText(/how ready you are for an interview date/)).toBeInTheDocument();
     expect(screen.queryAllByRole('table')).toHaveLength(0);
     expect(screen.queryByText('0%')).toBeNull();
@@ -208,7 +208,7 @@ describe('Progress before any review', () => {
 describe('the study calendar', () => {
   it('labels months so that none reads as a date: the year shows where it starts or changes', async () => {
     const { view } = await openProgress();
-    await waitFor(() => expect(view.container.querySelector('svg.heatmap')).not.toBeNull(), { timeout: 10_000 });
+    await waitFor(() => expect(view.container.querySelector('svg.heatmap')).not.toBeNull(), { timeout: 20_000 });
     const labels = [...view.container.querySelectorAll('svg.heatmap text')].map((t) => t.textContent ?? '').filter((t) => /[A-Z]/.test(t));
     expect(labels[0]).toBe('May 2025');
     expect(labels).toContain('Jan 2026');

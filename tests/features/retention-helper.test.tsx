@@ -45,7 +45,7 @@ async function compare(user: ReturnType<typeof userEvent.setup>) {
   const button = await screen.findByRole('button', { name: 'Compare retentions' });
   await waitFor(() => expect(button).toBeEnabled());
   await user.click(button);
-  return screen.findByRole('table', {}, { timeout: 10_000 });
+  return screen.findByRole('table', {}, { timeout: 20_000 });
 }
 
 const figures = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent ?? '');

@@ -20,7 +20,7 @@ async function openReview(newPerDay = 3) {
   await updateSettings(db, { newPerDay });
   const user = userEvent.setup();
   render(<App db={db} now={() => clock} initialPath="/review" />);
-  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
   return user;
 }
 
@@ -157,7 +157,7 @@ describe('card actions during a review', () => {
 describe('Study it now from the Library', () => {
   it('does not warn about early reviews on a question never studied, but does on one not yet due', async () => {
     const view = render(<App db={db} now={() => clock} initialPath="/review?question=py-context-managers&ahead=1" />);
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     expect(screen.queryByText(/Practising ahead/)).toBeNull();
     view.unmount();
 
@@ -166,7 +166,7 @@ describe('Study it now from the Library', () => {
       await gradeCard(db, { cardId, rating: 4, now: clock - 86_400_000, durationMs: 5_000, settings });
     }
     render(<App db={db} now={() => clock} initialPath="/review?question=py-context-managers&ahead=1" />);
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     expect(screen.getByText(/Practising ahead reviews cards before they are due/)).toBeInTheDocument();
   });
 });

@@ -28,7 +28,7 @@ const prompt = () => screen.getByRole('heading', { level: 1 }).textContent;
 const progressText = () => screen.getByRole('progressbar', { name: 'Session progress' }).nextElementSibling?.textContent;
 
 async function gradeShown(user: ReturnType<typeof userEvent.setup>, key: string) {
-  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
   await user.keyboard(' ');
   await screen.findByRole('group', { name: 'Grade your recall' });
   await user.keyboard(key);
@@ -37,7 +37,7 @@ async function gradeShown(user: ReturnType<typeof userEvent.setup>, key: string)
 describe('learning cards in a session', () => {
   it('shows a learning card again at once when it is due within the learn-ahead limit and nothing else is left', async () => {
     const user = await open('/review', { newPerDay: 1, learnAheadMinutes: 20 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     const first = prompt();
     await gradeShown(user, '3'); // Good: back in 10 minutes
     await waitFor(async () => expect(await db.reviews.count()).toBe(1));
@@ -48,7 +48,7 @@ describe('learning cards in a session', () => {
 
   it('beyond the limit, says when the card comes back, counts down, and brings it back without navigation', async () => {
     const user = await open('/review', { newPerDay: 1, learnAheadMinutes: 5 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     const first = prompt();
     await gradeShown(user, '3');
     const heading = await screen.findByRole('heading', { name: 'Session complete' });
@@ -58,7 +58,7 @@ describe('learning cards in a session', () => {
     );
     expect(heading).toHaveFocus();
     clock += 5 * MIN;
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 5_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     expect(prompt()).toBe(first);
   });
 
@@ -77,7 +77,7 @@ describe('learning cards in a session', () => {
     expect(screen.queryByRole('link', { name: 'Start review' })).toBeNull();
     clock += 10 * MIN;
     // No navigation: Today notices the cards falling due by itself.
-    await screen.findByRole('link', { name: 'Start review' }, { timeout: 5_000 });
+    await screen.findByRole('link', { name: 'Start review' }, { timeout: 20_000 });
     expect(within(await screen.findByLabelText('Due today')).getByText('Learning').nextSibling?.textContent).toBe('2');
     expect(screen.queryByText(/come back later today/)).toBeNull();
     await user.click(screen.getByRole('link', { name: 'Start review' }));
@@ -89,7 +89,7 @@ describe('learning cards in a session', () => {
 describe('the end of a session', () => {
   it('counts cards and reviews apart, says when the next card is due, and offers Study more in one step', async () => {
     const user = await open('/review', { newPerDay: 1, learnAheadMinutes: 20 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     expect(progressText()).toBe('0 of 1');
     await gradeShown(user, '1'); // Again: back in a minute, shown at once (learn ahead)
     await waitFor(() => expect(progressText()).toBe('1 of 1 · 1 coming back'));
@@ -111,7 +111,7 @@ describe('the end of a session', () => {
 describe('grading safely', () => {
   it('ignores a key pressed while a grade is in flight: one grade, and the next card is not graded', async () => {
     const user = await open('/review', { newPerDay: 3 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     const first = prompt();
     await user.keyboard(' ');
     await screen.findByRole('group', { name: 'Grade your recall' });
@@ -124,7 +124,7 @@ describe('grading safely', () => {
 
   it('keeps the same card on screen with the reason when a grade fails', async () => {
     const user = await open('/review', { newPerDay: 2 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     const first = prompt();
     await user.keyboard(' ');
     await screen.findByRole('group', { name: 'Grade your recall' });
@@ -142,7 +142,7 @@ describe('grading safely', () => {
 describe('the interval on a grade button', () => {
   it('is the interval the grade schedules, even when the learner grades a while after the reveal', async () => {
     const user = await open('/review', { newPerDay: 1 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     await user.keyboard(' ');
     const easy = await screen.findByRole('button', { name: /^Easy · / });
     const shown = /^Easy · (\d+(?:\.\d)?(?:mo|[mhdy]))/.exec(easy.textContent ?? '')![1];
@@ -159,7 +159,7 @@ describe('the interval on a grade button', () => {
   it('is recomputed when a new study day begins with the answer open, before any grade is saved', async () => {
     clock = new Date(2026, 4, 10, 3, 59).getTime(); // the study day starts at 04:00
     const user = await open('/review', { newPerDay: 1, dayStartHour: 4 });
-    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+    await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
     await user.keyboard(' ');
     await screen.findByRole('group', { name: 'Grade your recall' });
     clock = new Date(2026, 4, 10, 4, 1).getTime();

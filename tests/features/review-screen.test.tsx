@@ -21,7 +21,7 @@ async function openReview(newPerDay = 2) {
   await updateSettings(db, { newPerDay });
   const user = userEvent.setup();
   render(<App db={db} now={() => clock} initialPath="/review" />);
-  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 10_000 });
+  await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 });
   return user;
 }
 

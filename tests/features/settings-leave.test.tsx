@@ -16,7 +16,7 @@ afterEach(() => vi.restoreAllMocks());
 async function openSettings() {
   const user = userEvent.setup();
   render(<App db={db} now={() => new Date(2026, 4, 10, 9).getTime()} initialPath="/settings" />);
-  const field = await screen.findByRole('spinbutton', { name: 'New cards per day' }, { timeout: 10_000 });
+  const field = await screen.findByRole('spinbutton', { name: 'New cards per day' }, { timeout: 20_000 });
   await waitFor(() => expect(field).toBeEnabled());
   return { user, field };
 }

@@ -43,7 +43,7 @@ afterEach(() => window.removeEventListener('unhandledrejection', onRejection));
 async function open(path: string) {
   const user = userEvent.setup();
   render(<App db={db} now={() => T0} initialPath={path} />);
-  await screen.findByRole('heading', { level: 1 }, { timeout: 10_000 });
+  await screen.findByRole('heading', { level: 1 }, { timeout: 20_000 });
   return user;
 }
 
@@ -90,7 +90,7 @@ describe('with storage full, every write says what was not saved and changes not
     await user.click(screen.getByRole('button', { name: 'Suspend' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(new RegExp(`^Suspending this question ${FULL.source}`)));
     await user.type(screen.getByRole('textbox', { name: 'Your note' }), 'x');
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(new RegExp(`^Your note ${FULL.source}`)), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(new RegExp(`^Your note ${FULL.source}`)), { timeout: 20_000 });
     expect(screen.getByText('The note could not be saved.')).toBeInTheDocument();
     diskFull = false;
     expect(await everything()).toEqual(before);

@@ -9,7 +9,8 @@ import { markPushed, readOutbox, saveAccount, seedOutbox } from '../../src/db/sy
 import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
 import { memoryOf } from '../../src/db/cards-repo.ts';
 import { makeQuestion } from '../fixtures.ts';
-import type { Rating } from '../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_PARAMETERS, type Rating } from '../../src/core/scheduling/fsrs.ts';
+import { resetParameters, saveFit } from '../../src/db/optimiser-repo.ts';
 
 // PouchDB's browser build in Vitest's jsdom, on its in-memory adapter: the mirrors and the
 // "server" are real PouchDB databases, replicated with PouchDB's own CouchDB protocol code.
@@ -179,6 +180,28 @@ describe('live sync over CouchDB replication', () => {
     for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote, t);
     expect((await loadSettings(b.db)).settings.newPerDay).toBe(2);
     expect((await loadSettings(a.db)).settings.newPerDay).toBe(2);
+  });
+
+  it('fitted parameters and the record of their fit reach the other device, and so does a reset to defaults', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    const weights = [...DEFAULT_PARAMETERS];
+    weights[2] = 1.5;
+    const fit = { fittedAt: T0 + 5000, reviewCount: 812, applied: true, before: { logLoss: 0.41, rmse: 0.06 }, after: { logLoss: 0.37, rmse: 0.03 } };
+    expect((await saveFit(a.db, weights, fit, T0 + 5000)).ok).toBe(true);
+    for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote, T0 + 6000);
+    const onB = (await loadSettings(b.db)).settings;
+    expect(onB.fsrsParameters).toEqual((await loadSettings(a.db)).settings.fsrsParameters);
+    expect(onB.fsrsParameters![2]).toBe(1.5);
+    expect(onB.lastFit).toEqual(fit);
+    // B grades with A's weights: its review row records them, so replay on A is exact.
+    await grade(b.db, 'py-a#answer', 3, T0 + 7000);
+    expect((await b.db.reviews.toArray())[0]!.config).toContain(onB.fsrsParameters!.join(','));
+
+    expect((await resetParameters(a.db, T0 + 8000)).ok).toBe(true);
+    for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote, T0 + 9000);
+    expect((await loadSettings(b.db)).settings.fsrsParameters).toBeNull();
+    expect(await snapshot(a.db)).toEqual(await snapshot(b.db));
   });
 
   it('a note edited in the same millisecond as a push reads it still reaches the other device', async () => {

@@ -43,6 +43,28 @@ export function dayIndex(time: number, offsetMinutes: number): number {
   return Math.floor((time + offsetMinutes * 60_000) / DAY_MS);
 }
 
+/**
+ * One stored review row as the optimiser reads it, or null when the row is damaged and cannot
+ * be part of a history (no card, a rating outside 0–4, a time that is not a date, no phase
+ * before). The fit then leaves it out and says how many it left out, rather than failing.
+ */
+export function loggedGradeOf(row: unknown): LoggedGrade | null {
+  if (!row || typeof row !== 'object') return null;
+  const { cardId, rating, reviewedAt, before } = row as Record<string, unknown>;
+  const phase = before && typeof before === 'object' ? (before as Record<string, unknown>).state : undefined;
+  if (typeof cardId !== 'string' || cardId === '') return null;
+  if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 0 || rating > 4) return null;
+  if (typeof reviewedAt !== 'number' || !Number.isFinite(reviewedAt) || reviewedAt < 0 || reviewedAt > 8.64e15) return null;
+  if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 0 || phase > 3) return null;
+  return { cardId, rating: rating as LogRating, reviewedAt, phaseBefore: phase as MemoryPhase };
+}
+
+/** What a fit says about rows it had to leave out, or null when every row was read. */
+export function unreadableNote(unreadable: number): string | null {
+  if (unreadable === 0) return null;
+  return `${unreadable.toLocaleString('en')} damaged review ${unreadable === 1 ? 'row could not be read and was' : 'rows could not be read and were'} left out of the fit.`;
+}
+
 /** Groups a log into per-card histories (input order within a card is kept; pass it oldest first). */
 export function groupByCard(log: readonly LoggedGrade[]): LoggedGrade[][] {
   const byCard = new Map<string, LoggedGrade[]>();
@@ -79,6 +101,50 @@ export function toRevlogColumns(histories: readonly (readonly LoggedGrade[])[]):
     }
   });
   return columns;
+}
+
+/**
+ * Most reviews one fit uses. fsrs-rs's time and memory grow linearly with the reviews (five
+ * passes over them): in Chromium on a busy 2-core machine 100,000 took 75 s and 34 MB of
+ * WebAssembly memory, a million 23 minutes and 316 MB (tests/bench/optimiser-fit.bench-run.ts),
+ * too long to wait for on a phone. fsrs-rs weights recent reviews more anyway (it has no window
+ * of its own), so the oldest ones are the ones to leave out.
+ */
+export const FIT_REVIEW_CAP = 100_000;
+
+const reviewsIn = (history: readonly LoggedGrade[]) => history.reduce((n, e) => n + (e.rating === RESET_RATING ? 0 : 1), 0);
+
+/**
+ * The histories a fit uses: all of them up to `cap` reviews; beyond it, the whole histories of
+ * the cards reviewed most recently, until `cap` is reached (a card's history is never cut:
+ * its memory is only known from its first grade). `kept` and `total` count reviews (not resets).
+ */
+export function latestHistories(
+  histories: readonly LoggedGrade[][],
+  cap = FIT_REVIEW_CAP,
+): { histories: LoggedGrade[][]; kept: number; total: number } {
+  const sizes = histories.map(reviewsIn);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total <= cap) return { histories: [...histories], kept: total, total };
+  const last = (h: readonly LoggedGrade[]) => (h.length ? h[h.length - 1]!.reviewedAt : -Infinity);
+  const order = histories.map((_, i) => i).sort((a, b) => last(histories[b]!) - last(histories[a]!));
+  const chosen: LoggedGrade[][] = [];
+  let kept = 0;
+  for (const i of order) {
+    if (kept + sizes[i]! > cap) {
+      if (kept === 0) continue;
+      break;
+    }
+    chosen.push(histories[i]!);
+    kept += sizes[i]!;
+  }
+  return { histories: chosen, kept, total };
+}
+
+/** What the learner is told when a fit used only their latest reviews; null when it used all. */
+export function capNote(kept: number, total: number): string | null {
+  if (kept >= total) return null;
+  return `Fitted on your latest ${kept.toLocaleString('en')} reviews (of ${total.toLocaleString('en')}): the cards you reviewed most recently, each with its whole history. All of them would take many minutes on this device, and recent reviews say the most about your memory now.`;
 }
 
 /** The part of a history the model can learn from: after the last reset to new. */
@@ -208,6 +274,12 @@ export function isBetterFit(current: FitScore, candidate: FitScore): boolean {
 
 /** Why a fit would be limited, from the number of predictable reviews; null when there is enough. */
 export function historyAdvice(predictable: number): { canFit: boolean; message: string } | null {
+  if (predictable === 0) {
+    return {
+      canFit: false,
+      message: 'None of your reviews can be used yet: the optimiser learns from a card reviewed again on a later day, and needs at least 8 such reviews (a few hundred for a good fit). Keep reviewing and try again in a week or two.',
+    };
+  }
   if (predictable < 8) {
     return {
       canFit: false,

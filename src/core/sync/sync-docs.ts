@@ -37,6 +37,9 @@ export const SYNCED_SETTINGS = [
   'learnAheadMinutes',
   'interviewDate',
   'fsrsParameters',
+  // With the weights, the record of the fit that made them: another device then shows when they
+  // were fitted and suggests the next fit from the same count, instead of "never fitted".
+  'lastFit',
 ] as const satisfies readonly (keyof Settings)[];
 export type SyncedSetting = (typeof SYNCED_SETTINGS)[number];
 

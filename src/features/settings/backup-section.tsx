@@ -7,7 +7,9 @@ import { MAX_BACKUP_TEXT_BYTES, type Backup } from '../../core/backup/backup-for
 import { parseBackup, type ParseBackupResult } from '../../core/backup/parse-backup.ts';
 import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, type BackupSummary } from '../../core/backup/backup-summary.ts';
 import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
-import { makeBackupFile, readBackupFile } from './backup-file.ts';
+import { makeBackupFile, readBackupFile } from '../../db/backup-file.ts';
+import { readSnapshot } from '../../db/snapshot-repo.ts';
+import { useSnapshotInfo } from '../../ui/snapshot-info.ts';
 
 /** Each logged card's state, replayed once while checking the file (the import reuses it). */
 type Replayed = Extract<ParseBackupResult, { ok: true }>['replayed'];
@@ -86,6 +88,7 @@ function describeImport(result: ImportResult): string {
 export function BackupSection() {
   const { db, bank, now } = useServices();
   const status = useLiveQuery(() => loadBackupStatus(db), [db]);
+  const snapshot = useSnapshotInfo();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -163,6 +166,27 @@ export function BackupSection() {
     });
   }
 
+  /** The snapshot goes through the same preview and confirmation as a chosen file. */
+  async function onRestoreSnapshot() {
+    setProblem(null);
+    setNotice(null);
+    setStage({ kind: 'checking', fileName: 'the automatic snapshot' });
+    const read = await readSnapshot(db);
+    if (!read.ok) {
+      setProblem({ title: read.error, details: read.details.slice(0, 20) });
+      setStage({ kind: 'idle' });
+      return;
+    }
+    setStage({
+      kind: 'preview',
+      backup: read.backup,
+      replayed: read.replayed,
+      summary: summarizeBackup(read.backup, read.correctedCards),
+      fileName: `the automatic snapshot from ${formatBackupDate(read.info.madeAt)}`,
+      settingsProblems: read.settingsProblems,
+    });
+  }
+
   async function runImport(backup: Backup, replayed: Replayed, mode: 'merge' | 'replace', settingsProblems: string[]) {
     await runAction(mode === 'merge' ? 'Merging…' : 'Replacing…', 'import', async () => {
       const result = await importBackup(db, backup, mode, now(), bank, replayed);
@@ -211,6 +235,18 @@ export function BackupSection() {
           aria-describedby={`${fileId}-help`}
         />
         <small id={`${fileId}-help`}>The whole file is checked before anything changes, and you see what it holds first.</small>
+      </div>
+      <div className="backup-snapshot">
+        <p>
+          {snapshot === undefined
+            ? '…'
+            : snapshot === null
+              ? 'No automatic snapshot yet: Rehearse keeps one each day you study, and before every Replace.'
+              : `Automatic snapshot: ${formatBackupDate(snapshot.madeAt)}, ${plural(snapshot.reviews, 'review')}.`}
+        </p>
+        {snapshot && (
+          <button type="button" onClick={() => void onRestoreSnapshot()} disabled={busy}>Restore snapshot</button>
+        )}
       </div>
 
       {(stage.kind === 'checking' || stage.kind === 'working') && (

@@ -75,7 +75,7 @@ export function ParametersSection() {
         before: { logLoss: outcome.before.logLoss, rmse: outcome.before.rmse },
         after: { logLoss: outcome.after.logLoss, rmse: outcome.after.rmse },
       };
-      const saved = await saveFit(db, outcome.weights, record);
+      const saved = await saveFit(db, outcome.weights, record, record.fittedAt);
       if (!saved.ok) throw new Error(`The result could not be saved (${saved.errors.join('; ')}). Your parameters are unchanged.`);
       const figures = `Log loss ${outcome.before.logLoss.toFixed(4)} → ${outcome.after.logLoss.toFixed(4)}, RMSE ${percent(outcome.before.rmse)} → ${percent(outcome.after.rmse)} over ${outcome.before.count.toLocaleString()} reviews.`;
       setMessage(
@@ -92,7 +92,7 @@ export function ParametersSection() {
   }
 
   async function backToDefaults() {
-    const result = await resetParameters(db).catch((error: unknown) => ({ ok: false as const, errors: [String(error)] }));
+    const result = await resetParameters(db, now()).catch((error: unknown) => ({ ok: false as const, errors: [String(error)] }));
     setMessage(result.ok ? { text: 'Back to the default FSRS-6 parameters from the next card.' } : { text: `Nothing changed: ${result.errors.join('; ')}`, alert: true });
   }
 

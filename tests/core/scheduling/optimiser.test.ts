@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forgetting_curve, fsrs, generatorParameters } from 'ts-fsrs';
 import {
+  FIT_REVIEW_CAP,
+  capNote,
   countPredictableReviews,
   dayIndex,
   dayOffsetMinutes,
@@ -13,10 +15,13 @@ import {
   groupByCard,
   historyAdvice,
   isBetterFit,
+  latestHistories,
+  loggedGradeOf,
   mergeSums,
   refitReason,
   scoreParameters,
   toRevlogColumns,
+  unreadableNote,
   type LoggedGrade,
 } from '../../../src/core/scheduling/optimiser.ts';
 import { DEFAULT_PARAMETERS, normaliseParameters, type LogRating } from '../../../src/core/scheduling/fsrs.ts';
@@ -154,6 +159,141 @@ describe('the optimiser input', () => {
     expect(Array.from(columns.reviewIds)).toEqual([1000n, 1001n, 5000n, 2000n]);
     expect(Array.from(columns.kinds)).toEqual([0, 1, 4, 0]);
     expect(Array.from(columns.ratings)).toEqual([3, 1, 0, 4]);
+  });
+});
+
+describe('the history conversion across time zones', () => {
+  // A learner in New York (days start at 04:00) who reviews each card at 20:00 and again at
+  // 03:30 the next night: one study day. Read in London, the same instants are two days.
+  const log: LoggedGrade[] = [];
+  for (let c = 0; c < 40; c++) {
+    const evening = Date.UTC(2026, 0, 5 + c, 1); // 20:00 in New York (UTC-5)
+    log.push({ cardId: `c${c}`, rating: 3, reviewedAt: evening, phaseBefore: 0 });
+    log.push({ cardId: `c${c}`, rating: 3, reviewedAt: evening + 7.5 * 3_600_000, phaseBefore: 1 });
+  }
+  const histories = groupByCard(log);
+  const newYork = dayOffsetMinutes(-300, 4);
+  const london = dayOffsetMinutes(0, 4);
+
+  it('counts a review after midnight but before the day-start hour as the same study day, in the learner\'s zone only', () => {
+    expect(countPredictableReviews(histories, newYork)).toBe(0);
+    expect(countPredictableReviews(histories, london)).toBe(40);
+    expect(scoreParameters(histories, DEFAULT_PARAMETERS, newYork).count).toBe(0);
+    expect(scoreParameters(histories, DEFAULT_PARAMETERS, london).count).toBe(40);
+  });
+
+  it('gives fsrs-rs the same day boundaries: nothing to learn in New York, a fit in London', () => {
+    const columns = toRevlogColumns(histories);
+    const inLondon = fitParameters(lib, columns, london);
+    // fsrs-rs finds no review on a later day in New York and answers with its defaults, untouched by this log.
+    const inNewYork = fitParameters(lib, toRevlogColumns(histories), newYork);
+    const untouched = fitParameters(lib, toRevlogColumns(groupByCard(log.slice(0, 2))), newYork);
+    expect(inNewYork).toEqual(untouched);
+    expect(inLondon).not.toEqual(inNewYork);
+  }, 60_000);
+});
+
+describe('bad input to a fit', () => {
+  const row = { cardId: 'py-a#answer', rating: 3, reviewedAt: T0, before: { state: 2 } };
+
+  it('reads a stored review row and refuses a damaged one', () => {
+    expect(loggedGradeOf(row)).toEqual({ cardId: 'py-a#answer', rating: 3, reviewedAt: T0, phaseBefore: 2 });
+    expect(loggedGradeOf({ ...row, rating: 0 })).toMatchObject({ rating: 0 });
+    for (const damaged of [
+      null,
+      'text',
+      { ...row, cardId: '' },
+      { ...row, rating: 7 },
+      { ...row, rating: 2.5 },
+      { ...row, rating: '3' },
+      { ...row, reviewedAt: Number.NaN },
+      { ...row, reviewedAt: -1 },
+      { ...row, before: undefined },
+      { ...row, before: { state: 9 } },
+    ]) {
+      expect(loggedGradeOf(damaged), JSON.stringify(damaged)).toBeNull();
+    }
+  });
+
+  it('says how many damaged rows were left out', () => {
+    expect(unreadableNote(0)).toBeNull();
+    expect(unreadableNote(1)).toBe('1 damaged review row could not be read and was left out of the fit.');
+    expect(unreadableNote(1200)).toBe('1,200 damaged review rows could not be read and were left out of the fit.');
+  });
+
+  it('says plainly when no review can be used yet (an empty log)', () => {
+    const none = historyAdvice(countPredictableReviews(groupByCard([]), OFFSET))!;
+    expect(none.canFit).toBe(false);
+    expect(none.message).toMatch(/^None of your reviews can be used yet/);
+  });
+
+  it('refuses a fit that returns non-finite numbers or the wrong count, with a message', () => {
+    const columns = toRevlogColumns(groupByCard(simulateLearner(DEFAULT_PARAMETERS, 20, 30, 5)));
+    // fsrs-browser's interface, answering as a broken build would: the real wasm cannot be made to return NaN.
+    const returning = (weights: number[]): FsrsBrowser => ({
+      Fsrs: class {
+        computeParametersAnki() {
+          return Float32Array.from(weights);
+        }
+        free() {}
+      },
+    });
+    const withNaN = [...DEFAULT_PARAMETERS];
+    withNaN[5] = Number.NaN;
+    const withInfinity = [...DEFAULT_PARAMETERS];
+    withInfinity[20] = Number.POSITIVE_INFINITY;
+    for (const weights of [withNaN, withInfinity, DEFAULT_PARAMETERS.slice(0, 19)]) {
+      expect(() => fitParameters(returning(weights), columns, OFFSET)).toThrow('the optimiser returned numbers that are not usable parameters');
+    }
+    expect(fitParameters(returning([...DEFAULT_PARAMETERS]), columns, OFFSET)).toHaveLength(21);
+    // The second gate, before anything is saved: weights outside FSRS's ranges are refused too.
+    expect(normaliseParameters(withNaN)).toBeNull();
+    expect(normaliseParameters(withInfinity)).toBeNull();
+  });
+
+  it('turns a failure inside fsrs-rs into a message', () => {
+    const failing: FsrsBrowser = {
+      Fsrs: class {
+        computeParametersAnki(): Float32Array {
+          throw new Error('unreachable');
+        }
+        free() {}
+      },
+    };
+    expect(() => fitParameters(failing, toRevlogColumns([]), OFFSET)).toThrow('the optimiser stopped: unreachable');
+  });
+});
+
+describe('a very long log', () => {
+  const card = (id: string, lastDay: number, reviews: number, resets = 0): LoggedGrade[] => {
+    const history: LoggedGrade[] = [];
+    for (let i = 0; i < reviews; i++) history.push({ cardId: id, rating: 3, reviewedAt: T0 + (lastDay - reviews + 1 + i) * DAY, phaseBefore: i ? 2 : 0 });
+    for (let i = 0; i < resets; i++) history.unshift({ cardId: id, rating: 0, reviewedAt: T0 + (lastDay - reviews) * DAY - i, phaseBefore: 2 });
+    return history;
+  };
+
+  it('fits on the whole histories of the most recently reviewed cards, up to the cap', () => {
+    const histories = [card('old', 10, 4), card('newest', 50, 3), card('recent', 40, 5, 2), card('older', 20, 6)];
+    const { histories: chosen, kept, total } = latestHistories(histories, 10);
+    expect(total).toBe(18); // resets are not reviews
+    // newest (3) + recent (5) = 8; older (6) would pass the cap: it and anything reviewed before it stay out.
+    expect(chosen.map((h) => h[0]!.cardId)).toEqual(['newest', 'recent']);
+    expect(chosen[1]).toHaveLength(7); // whole history, resets included
+    expect(kept).toBe(8);
+    expect(capNote(kept, total)).toMatch(/^Fitted on your latest 8 reviews \(of 18\): the cards you reviewed most recently/);
+  });
+
+  it('uses every review below the cap and says nothing about it', () => {
+    const histories = [card('a', 10, 4), card('b', 12, 6)];
+    expect(latestHistories(histories, 10)).toEqual({ histories, kept: 10, total: 10 });
+    expect(capNote(10, 10)).toBeNull();
+    expect(latestHistories(histories).kept).toBeLessThanOrEqual(FIT_REVIEW_CAP);
+  });
+
+  it('skips a single card longer than the cap rather than fitting nothing', () => {
+    const { histories: chosen, kept } = latestHistories([card('huge', 60, 30), card('b', 12, 6)], 10);
+    expect(chosen.map((h) => h[0]!.cardId)).toEqual(['b']);
+    expect(kept).toBe(6);
   });
 });
 

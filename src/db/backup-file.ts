@@ -1,5 +1,5 @@
-import { MAX_BACKUP_BYTES, MAX_BACKUP_TEXT_BYTES, isGzip } from '../../core/backup/backup-format.ts';
-import { formatBytes, tooLargeMessage } from '../../core/backup/parse-backup.ts';
+import { MAX_BACKUP_BYTES, MAX_BACKUP_TEXT_BYTES, isGzip } from '../core/backup/backup-format.ts';
+import { formatBytes, tooLargeMessage } from '../core/backup/parse-backup.ts';
 
 /**
  * Backup files as the browser sees them: gzip-compressed with the platform's CompressionStream
