@@ -3,10 +3,11 @@ import type { Backup, BackupCard, Collection } from '../core/backup/backup-forma
 import type { MergeCounts } from '../core/backup/merge-backup.ts';
 import type { WriteReport } from '../core/backup/write-backup.ts';
 import type { BackupStatus } from '../core/backup/backup-nudge.ts';
-import { replay, type MemoryState } from '../core/scheduling/fsrs.ts';
+import type { MemoryState } from '../core/scheduling/fsrs.ts';
+import { mergedLogState } from '../core/backup/reconcile-cards.ts';
 import type { Settings } from '../core/settings.ts';
 import { bucketOf, type CardRow, type RehearseDb, type ReviewRow } from './database.ts';
-import { memoryOf, sortReviews, syncBankCards } from './cards-repo.ts';
+import { memoryOf, syncBankCards } from './cards-repo.ts';
 import { loadCollectionSize } from './stats-repo.ts';
 import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.ts';
 import { hasReviews, markReviews } from './reviews-marker.ts';
@@ -172,6 +173,10 @@ async function addInBatches<T>(table: Table<T>, rows: readonly T[]): Promise<voi
   for (let start = 0; start < rows.length; start += WRITE_BATCH) await table.bulkAdd(rows.slice(start, start + WRITE_BATCH));
 }
 
+async function putInBatches<T>(table: Table<T>, rows: readonly T[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += WRITE_BATCH) await table.bulkPut(rows.slice(start, start + WRITE_BATCH));
+}
+
 async function writeCollection(db: RehearseDb, data: Collection<CardRow, ReviewRow>, settings: Settings): Promise<void> {
   await Promise.all([db.cards.clear(), db.reviews.clear(), db.notes.clear(), db.flags.clear(), db.customQuestions.clear()]);
   const saved = await updateSettings(db, settings);
@@ -195,15 +200,9 @@ function sameMemory(a: MemoryState, b: MemoryState): boolean {
   return (Object.keys(x) as (keyof MemoryState)[]).every((k) => Object.is(x[k], y[k]));
 }
 
-/** Cards whose logs are read at once while replaying. */
-const REPLAY_BATCH = 500;
+/** Cards whose logs are read and replayed at once: bounded memory, and each read overlaps a replay. */
+const REPLAY_BATCH = 1000;
 
-/**
- * The states of the given cards from their merged logs (read through the cardId index): reviews
- * in time order (ties by id, as on every device), starting from the state before the earliest.
- * `added` holds the cards the backup brings, not stored yet; they take their replayed state.
- * Returns the stored cards whose state changed.
- */
 /** Index of the first entry of a sorted list that is not below `key`. */
 function lowerBound(sorted: readonly string[], key: string): number {
   let low = 0;
@@ -217,7 +216,7 @@ function lowerBound(sorted: readonly string[], key: string): number {
 }
 
 /**
- * The logs of a batch of cards (sorted ids). When the batch covers most cards between its
+ * The stored logs of a batch of cards (sorted ids). When the batch covers most cards between its
  * first and last id (a merge that touched most of the collection), one read of that cardId
  * range beats hundreds of small reads; otherwise each card's log is read on its own.
  */
@@ -231,36 +230,98 @@ async function readLogs(db: RehearseDb, ids: readonly string[], allCardIds: read
   return ids.map((id) => byCard.get(id)!);
 }
 
+/** What a merge brings to the logs it replays (see mergedLogState). */
+interface Joining {
+  /** Reviews not stored yet that join the stored logs, by card. */
+  added: ReadonlyMap<string, ReviewRow[]>;
+  /** The incoming side's logs by card, and the states replayed from them. */
+  incomingLogs: ReadonlyMap<string, ReviewRow[]>;
+  incomingStates: ReadonlyMap<string, MemoryState>;
+}
+
+function groupByCard<T extends { cardId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const byCard = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byCard.get(row.cardId);
+    if (list) list.push(row);
+    else byCard.set(row.cardId, [row]);
+  }
+  return byCard;
+}
+
+/**
+ * Replays the given cards, each once, in cardId order, a batch at a time: the next batch's
+ * logs are read while this one is replayed. Each log is the stored one, joined (for a merge)
+ * with the reviews that are not stored yet. `newCards` holds cards not stored yet; they take
+ * their replayed state. A batch's cards whose state changed (and its new cards) go to `write`
+ * once replayed (at most one batch of writes in flight), or are returned when there is none.
+ * A log that cannot be replayed leaves its card as it was, named in `notReplayed`.
+ */
 async function replayCards(
   db: RehearseDb,
   unsortedIds: readonly string[],
-  added: Map<string, CardRow>,
   localCardIds: readonly string[],
+  options: { newCards?: ReadonlyMap<string, CardRow>; joining?: Joining; write?: (ids: string[], cards: CardRow[]) => Promise<void> } = {},
 ): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
+  const newCards = options.newCards ?? new Map<string, CardRow>();
   const changed: CardRow[] = [];
   const notReplayed: string[] = [];
   const cardIds = [...unsortedIds].sort();
-  const allCardIds = [...localCardIds, ...added.keys()].sort();
-  for (let start = 0; start < cardIds.length; start += REPLAY_BATCH) {
-    const ids = cardIds.slice(start, start + REPLAY_BATCH);
-    const [stored, logs] = await Promise.all([db.cards.bulkGet(ids), readLogs(db, ids, allCardIds)]);
-    ids.forEach((id, i) => {
-      const card = added.get(id) ?? stored[i];
-      const log = logs[i]!;
-      if (!card || !log.length) return;
-      let next: CardRow;
-      try {
-        sortReviews(log);
-        const memory = replay(id, log[0]!.before, log);
-        next = { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
-      } catch {
-        notReplayed.push(id);
-        return;
+  const allCardIds = newCards.size ? [...localCardIds, ...newCards.keys()].sort() : localCardIds;
+  const batches: string[][] = [];
+  for (let start = 0; start < cardIds.length; start += REPLAY_BATCH) batches.push(cardIds.slice(start, start + REPLAY_BATCH));
+  const read = (ids: string[]) => Promise.all([db.cards.bulkGet(ids), readLogs(db, ids, allCardIds)]);
+  let reading = batches.length ? read(batches[0]!) : null;
+  // Where the time goes (the merge bench prints it): waiting for reads, replaying, waiting for writes.
+  const spent = { reads: 0, replay: 0, writes: 0 };
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let b = 0; b < batches.length; b++) {
+      const ids = batches[b]!;
+      let at = performance.now();
+      const [stored, logs] = await reading!;
+      spent.reads += performance.now() - at;
+      at = performance.now();
+      // Queued before the replay below: IndexedDB reads the next logs while this batch replays.
+      reading = b + 1 < batches.length ? read(batches[b + 1]!) : null;
+      const out: CardRow[] = [];
+      ids.forEach((id, i) => {
+        const fresh = newCards.get(id);
+        const card = fresh ?? stored[i];
+        const local = logs[i]!;
+        const added = options.joining?.added.get(id) ?? [];
+        if (!card || (!local.length && !added.length)) return;
+        const incomingLog = options.joining?.incomingLogs.get(id);
+        const incomingState = options.joining?.incomingStates.get(id);
+        let next: CardRow;
+        try {
+          const memory = mergedLogState(id, local, added, incomingLog && incomingState ? { log: incomingLog, state: incomingState } : undefined);
+          next = { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
+        } catch {
+          notReplayed.push(id);
+          if (fresh) out.push(fresh);
+          return;
+        }
+        if (fresh || !sameMemory(card, next) || card.bucket !== next.bucket) out.push(next);
+      });
+      spent.replay += performance.now() - at;
+      if (!options.write) {
+        changed.push(...out);
+        continue;
       }
-      if (added.has(id)) added.set(id, next);
-      else if (!sameMemory(card, next) || card.bucket !== next.bucket) changed.push(next);
-    });
+      at = performance.now();
+      await writing;
+      spent.writes += performance.now() - at;
+      writing = options.write(ids, out);
+    }
+    const at = performance.now();
+    await writing;
+    spent.writes += performance.now() - at;
+  } finally {
+    // A failed write ends the loop with a read still queued: the transaction is aborting anyway.
+    reading?.catch(() => undefined);
   }
+  for (const [name, ms] of Object.entries(spent)) record(`replay: ${name}`, ms);
   return { changed, notReplayed };
 }
 
@@ -270,8 +331,8 @@ async function replayCards(
  */
 export async function replayTouchedCards(db: RehearseDb, cardIds: readonly string[]): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
   // The id list only steers how logs are read (one range or point reads), so small batches skip it.
-  const known = cardIds.length < 20 ? [...cardIds] : ((await db.cards.toCollection().primaryKeys()) as string[]);
-  return replayCards(db, cardIds, new Map(), known);
+  const known = cardIds.length < 20 ? [...cardIds].sort() : ((await db.cards.toCollection().primaryKeys()) as string[]);
+  return replayCards(db, cardIds, known);
 }
 
 function counts(data: Collection<unknown, unknown>): MergeCounts {
@@ -293,17 +354,27 @@ function counts(data: Collection<unknown, unknown>): MergeCounts {
  *   the current data that undoReplace restores.
  * Pass the bank to bring the imported cards in line with it at once (otherwise at next start).
  */
-export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportMode, now: number, bank?: BankLike): Promise<ImportResult> {
+export async function importBackup(
+  db: RehearseDb,
+  backup: Backup,
+  mode: ImportMode,
+  now: number,
+  bank?: BankLike,
+  /** The states parseBackup replayed from this backup's logs: not replayed again. */
+  replayed?: ReadonlyMap<string, MemoryState>,
+): Promise<ImportResult> {
+  let mark = performance.now();
   // Loaded before the transaction opens: only IndexedDB work may be awaited inside it.
   const [{ planMerge }, { reconcileCards }] = await Promise.all([
     import('../core/backup/merge-backup.ts'),
     import('../core/backup/reconcile-cards.ts'),
   ]);
   // The log is the truth: a card state that contradicts it never lands, whichever the mode.
-  const reconciled = reconcileCards(backup.cards, backup.reviews, now);
+  const reconciled = reconcileCards(backup.cards, backup.reviews, now, replayed);
   if (reconciled.unreplayable.length) {
     throw new Error(`${reconciled.unreplayable.length} card(s) have a review log that cannot be replayed. Nothing was changed.`);
   }
+  mark = step('reconcile', mark);
   const corrected = reconciled.corrected.length;
   // Before a Replace, always: the automatic snapshot then holds what is about to go, outside this
   // database, so even the Replace can be undone from it. (An empty database keeps a snapshot with
@@ -332,29 +403,60 @@ export async function importBackup(db: RehearseDb, backup: Backup, mode: ImportM
     }
     // Keys only for cards and reviews: which ids exist is all a merge needs to know of them.
     const [cardIds, reviewIds, notes, flags, customQuestions] = await Promise.all([
-      db.cards.toCollection().primaryKeys(),
+      db.cards.toCollection().primaryKeys() as Promise<string[]>,
       db.reviews.toCollection().primaryKeys(),
       db.notes.toArray(),
       db.flags.toArray(),
       db.customQuestions.toArray(),
     ]);
+    mark = step('read keys', mark);
     const plan = planMerge({ cardIds: new Set(cardIds), reviewIds: new Set(reviewIds), notes, flags, customQuestions }, incoming);
+    const newCards = new Map(plan.toWrite.cards.map((card) => [card.id, card]));
+    const joining: Joining = {
+      added: groupByCard(plan.toWrite.reviews),
+      incomingLogs: groupByCard(incoming.reviews),
+      incomingStates: reconciled.replayed,
+    };
+    mark = step('plan', mark);
+    // One pass over the touched cards in cardId order: each card's stored log is read once and
+    // joined in memory with its new reviews, and each card replayed once. Every read comes before
+    // any write: reads interleaved with writes in one transaction measured several times slower.
+    const replayedCards = await replayCards(db, plan.toReplay, cardIds, { newCards, joining });
+    mark = step('read and replay', mark);
     await addInBatches(db.reviews, plan.toWrite.reviews);
     await queueReviews(db, plan.toWrite.reviews, now);
-    const added = new Map(plan.toWrite.cards.map((card) => [card.id, card]));
-    const replayed = await replayCards(db, plan.toReplay, added, cardIds as string[]);
-    await addInBatches(db.cards, [...added.values()]);
-    await db.cards.bulkPut(replayed.changed);
+    mark = step(`write ${plan.toWrite.reviews.length} reviews`, mark);
+    for (const card of replayedCards.changed) newCards.delete(card.id);
+    // Replayed cards, then cards that only the backup has and whose logs gained nothing here.
+    await putInBatches(db.cards, [...replayedCards.changed, ...newCards.values()]);
+    mark = step(`write ${replayedCards.changed.length + newCards.size} cards`, mark);
     await db.notes.bulkPut(plan.toWrite.notes);
     await db.flags.bulkPut(plan.toWrite.flags);
     await db.customQuestions.bulkPut(plan.toWrite.customQuestions);
     await resync(db, bank, now);
-    return { mode, added: plan.added, updated: plan.updated, notReplayed: replayed.notReplayed, corrected };
+    mark = step('rest', mark);
+    return { mode, added: plan.added, updated: plan.updated, notReplayed: replayedCards.notReplayed, corrected };
   });
+  step('commit', mark);
   // Right after the commit, not when a screen next looks: a wipe soon after is still noticed.
   // A Replace with a backup of no reviews empties the log on purpose: no loss to report later.
   markReviews(db, await hasReviews(db));
   return result;
+}
+
+/** Puts a step of an import on the browser's performance timeline (the merge bench prints them). */
+function step(name: string, since: number): number {
+  const at = performance.now();
+  record(name, at - since, since);
+  return at;
+}
+
+function record(name: string, duration: number, start = performance.now() - duration): void {
+  try {
+    performance.measure(`rehearse:import:${name}`, { start, duration });
+  } catch {
+    // A timeline without measures (an old browser, a test environment): nothing to record.
+  }
 }
 
 async function snapshotBeforeReplace(db: RehearseDb, now: number): Promise<void> {

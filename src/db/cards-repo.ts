@@ -21,6 +21,8 @@ import { isBuried } from './card-actions.ts';
 import { queueReviews, queueUndo, stampCardMeta, suspendedField, syncTables } from './sync-repo.ts';
 
 export const OWN_PREFIX = 'own-';
+/** The first key after every id that starts with OWN_PREFIX ('.' follows '-'). */
+const AFTER_OWN_IDS = 'own.';
 
 export function memoryOf(card: MemoryState): MemoryState {
   const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
@@ -55,10 +57,13 @@ export async function syncBankCards(
 ): Promise<{ added: number; hidden: number; unhidden: number; skipped: boolean }> {
   if ((await getMeta<string>(db, 'bankVersion')) === bank.version) return { added: 0, hidden: 0, unhidden: 0, skipped: true };
   return db.transaction('rw', db.cards, db.settings, async () => {
-    const existing: { id: string; hidden: boolean }[] = [];
-    await db.cards.each((card) => {
-      if (!card.id.startsWith(OWN_PREFIX)) existing.push({ id: card.id, hidden: !!card.hidden });
-    });
+    // Bank cards only, by key range: the learner's own cards ('own-…', sorting before 'own.')
+    // can be a hundred thousand rows, and this runs after every import.
+    const bankRows = await Promise.all([
+      db.cards.where(':id').below(OWN_PREFIX).toArray(),
+      db.cards.where(':id').aboveOrEqual(AFTER_OWN_IDS).toArray(),
+    ]);
+    const existing = bankRows.flat().map((card) => ({ id: card.id, hidden: !!card.hidden }));
     const plan = planBankSync(existing, bank.questions);
     const rows: CardRow[] = plan.add.map((c, index) => {
       // New cards' due orders their introduction: earlier rank, earlier due.

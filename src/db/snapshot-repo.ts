@@ -1,3 +1,4 @@
+import type { MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Backup } from '../core/backup/backup-format.ts';
 import { mayReplaceSnapshot, snapshotDue, type SnapshotInfo, type SnapshotReason } from '../core/backup/snapshot-policy.ts';
 import type { RehearseDb } from './database.ts';
@@ -83,7 +84,7 @@ export function takeDailySnapshot(db: RehearseDb, now: number): Promise<Snapshot
 }
 
 export type ReadSnapshotResult =
-  | { ok: true; info: SnapshotInfo; backup: Backup; correctedCards: number; settingsProblems: string[] }
+  | { ok: true; info: SnapshotInfo; backup: Backup; correctedCards: number; settingsProblems: string[]; replayed: ReadonlyMap<string, MemoryState> }
   | { ok: false; error: string; details: string[] };
 
 /**
@@ -108,5 +109,5 @@ export async function readSnapshot(db: RehearseDb): Promise<ReadSnapshotResult> 
   if (!read.ok) return { ok: false, error: damaged, details: [read.error] };
   const parsed = parseBackup(read.text);
   if (!parsed.ok) return { ok: false, error: damaged, details: parsed.errors };
-  return { ok: true, info, backup: parsed.value, correctedCards: parsed.correctedCards, settingsProblems: parsed.settingsProblems };
+  return { ok: true, info, backup: parsed.value, correctedCards: parsed.correctedCards, settingsProblems: parsed.settingsProblems, replayed: parsed.replayed };
 }

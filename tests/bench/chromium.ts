@@ -27,7 +27,7 @@ export async function openProfile(dir: string): Promise<BrowserContext> {
     serviceWorkers: 'block',
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
-    // The probes evaluate their conditions as strings; the built page's CSP forbids that eval.
+    // The probes evaluate their conditions from source text; the app's CSP allows no eval.
     bypassCSP: true,
   });
   await addProbes(context);

@@ -17,13 +17,16 @@ import {
 } from './backup-format.ts';
 import { reconcileCards } from './reconcile-cards.ts';
 import { DEFAULT_SETTINGS, settingsFromStored } from '../settings.ts';
+import type { MemoryState } from '../scheduling/fsrs.ts';
 
 /**
  * `correctedCards`: cards whose stated state contradicts their log (an import rebuilds them).
  * `settingsProblems`: the file's settings that are invalid, each saying which default replaces it.
+ * `replayed`: each logged card's state replayed from its log, for importBackup (so an import
+ * does not replay the whole file a second time).
  */
 export type ParseBackupResult =
-  | { ok: true; value: Backup; correctedCards: number; settingsProblems: string[] }
+  | { ok: true; value: Backup; correctedCards: number; settingsProblems: string[]; replayed: ReadonlyMap<string, MemoryState> }
   | { ok: false; errors: string[] };
 
 const NOT_A_BACKUP = 'This file is not a Rehearse backup';
@@ -95,14 +98,14 @@ function validate(data: Record<string, unknown>): ParseBackupResult {
   const clashes = crossCheck(backup);
   if (clashes.length) return { ok: false, errors: limit(clashes) };
   // Every card must be the replay of its log; a log that cannot be replayed is refused here.
-  const { corrected, unreplayable } = reconcileCards(backup.cards, backup.reviews, backup.exportedAt);
+  const { corrected, unreplayable, replayed } = reconcileCards(backup.cards, backup.reviews, backup.exportedAt);
   if (unreplayable.length) {
     return {
       ok: false,
       errors: limit(unreplayable.map(({ id, reason }) => `card ${JSON.stringify(id)} has a review log that cannot be replayed (${reason.slice(0, 120)})`)),
     };
   }
-  return { ok: true, value: backup, correctedCards: corrected.length, settingsProblems };
+  return { ok: true, value: backup, correctedCards: corrected.length, settingsProblems, replayed };
 }
 
 /** Validates a table's rows in place; a version 2 row is first turned from columns into an object. */

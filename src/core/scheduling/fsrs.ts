@@ -172,7 +172,17 @@ export function decodeConfig(encoded: string): ScheduleConfig | null {
 }
 
 const schedulers = new Map<string, FSRS>();
+/** Per config object: a replay grades a million times with a handful of decoded configs. */
+const schedulerOfConfig = new WeakMap<ScheduleConfig, FSRS>();
 function schedulerFor(config: ScheduleConfig): FSRS {
+  let known = schedulerOfConfig.get(config);
+  if (!known) {
+    known = schedulerForKey(config);
+    schedulerOfConfig.set(config, known);
+  }
+  return known;
+}
+function schedulerForKey(config: ScheduleConfig): FSRS {
   const key = encodeConfig({ ...config, dueCap: null });
   let scheduler = schedulers.get(key);
   if (!scheduler) {
@@ -198,11 +208,13 @@ export function newMemory(due: number): MemoryState {
   return { due, stability: 0, difficulty: 0, state: 0, reps: 0, lapses: 0, lastReview: null, scheduledDays: 0, learningSteps: 0 };
 }
 
-const CARD_ID_FIELD = 'cardId';
+const CARD_ID_FIELD = 'cardId' satisfies keyof ReturnType<typeof toFsrs>;
 
-function toFsrs(cardId: string, m: MemoryState): FsrsCard & { [CARD_ID_FIELD]: string } {
+// One object shape for every card (ts-fsrs copies it twice per grade: a replay of a million
+// reviews is dominated by such copies when shapes vary).
+function toFsrs(cardId: string, m: MemoryState): FsrsCard & { cardId: string } {
   return {
-    [CARD_ID_FIELD]: cardId,
+    cardId,
     due: new Date(m.due),
     stability: m.stability,
     difficulty: m.difficulty,
@@ -212,7 +224,7 @@ function toFsrs(cardId: string, m: MemoryState): FsrsCard & { [CARD_ID_FIELD]: s
     reps: m.reps,
     lapses: m.lapses,
     state: m.state as State,
-    ...(m.lastReview === null ? {} : { last_review: new Date(m.lastReview) }),
+    last_review: m.lastReview === null ? undefined : new Date(m.lastReview),
   };
 }
 
@@ -292,6 +304,19 @@ export interface ReplayStep {
   config: string;
 }
 
+/** Decoded schedules by their text: a log holds few distinct ones, repeated on every review. */
+const decodedConfigs = new Map<string, ScheduleConfig | null>();
+function decodedConfig(encoded: string): ScheduleConfig | null {
+  let config = decodedConfigs.get(encoded);
+  if (config === undefined) {
+    // Bounded: a hostile file could carry a different text on every review.
+    if (decodedConfigs.size >= 256) decodedConfigs.clear();
+    config = decodeConfig(encoded);
+    decodedConfigs.set(encoded, config);
+  }
+  return config;
+}
+
 /** Rebuilds a card's memory state from its reviews (in time order) and its state before the first one. */
 export function replay(cardId: string, initial: MemoryState, steps: readonly ReplayStep[]): MemoryState {
   let memory = initial;
@@ -300,7 +325,7 @@ export function replay(cardId: string, initial: MemoryState, steps: readonly Rep
       memory = newMemory(step.reviewedAt);
       continue;
     }
-    const config = decodeConfig(step.config);
+    const config = decodedConfig(step.config);
     if (!config) throw new Error(`A logged review has an unreadable schedule: "${step.config}"`);
     memory = grade(cardId, memory, step.rating, step.reviewedAt, config);
   }

@@ -4,18 +4,20 @@ import { useServices } from '../../ui/app-context.tsx';
 import { formatBackupDate } from '../../ui/backup-reminder.tsx';
 import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, type ImportResult } from '../../db/backup-repo.ts';
 import { MAX_BACKUP_TEXT_BYTES, type Backup } from '../../core/backup/backup-format.ts';
-import { parseBackup } from '../../core/backup/parse-backup.ts';
+import { parseBackup, type ParseBackupResult } from '../../core/backup/parse-backup.ts';
 import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, type BackupSummary } from '../../core/backup/backup-summary.ts';
 import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
 import { makeBackupFile, readBackupFile } from '../../db/backup-file.ts';
 import { readSnapshot } from '../../db/snapshot-repo.ts';
 import { useSnapshotInfo } from '../../ui/snapshot-info.ts';
 
+/** Each logged card's state, replayed once while checking the file (the import reuses it). */
+type Replayed = Extract<ParseBackupResult, { ok: true }>['replayed'];
+
 type Stage =
   | { kind: 'idle' }
   | { kind: 'checking'; fileName: string }
-  | { kind: 'preview'; backup: Backup; summary: BackupSummary; fileName: string; settingsProblems: string[] }
-  | { kind: 'confirm-replace'; backup: Backup; summary: BackupSummary; fileName: string; settingsProblems: string[] }
+  | { kind: 'preview' | 'confirm-replace'; backup: Backup; replayed: Replayed; summary: BackupSummary; fileName: string; settingsProblems: string[] }
   | { kind: 'working'; label: string };
 
 interface Problem {
@@ -157,6 +159,7 @@ export function BackupSection() {
     setStage({
       kind: 'preview',
       backup: parsed.value,
+      replayed: parsed.replayed,
       summary: summarizeBackup(parsed.value, parsed.correctedCards),
       fileName: file.name,
       settingsProblems: parsed.settingsProblems,
@@ -177,15 +180,16 @@ export function BackupSection() {
     setStage({
       kind: 'preview',
       backup: read.backup,
+      replayed: read.replayed,
       summary: summarizeBackup(read.backup, read.correctedCards),
       fileName: `the automatic snapshot from ${formatBackupDate(read.info.madeAt)}`,
       settingsProblems: read.settingsProblems,
     });
   }
 
-  async function runImport(backup: Backup, mode: 'merge' | 'replace', settingsProblems: string[]) {
+  async function runImport(backup: Backup, replayed: Replayed, mode: 'merge' | 'replace', settingsProblems: string[]) {
     await runAction(mode === 'merge' ? 'Merging…' : 'Replacing…', 'import', async () => {
-      const result = await importBackup(db, backup, mode, now(), bank);
+      const result = await importBackup(db, backup, mode, now(), bank, replayed);
       setNotice(describeImport(result));
       // Only Replace takes the backup's settings; Merge keeps this device's, so nothing fell back.
       if (mode === 'replace' && settingsProblems.length) {
@@ -274,7 +278,7 @@ export function BackupSection() {
             exactly like the backup, settings included.
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void runImport(stage.backup, 'merge', stage.settingsProblems)}>Merge</button>
+            <button type="button" className="primary" onClick={() => void runImport(stage.backup, stage.replayed, 'merge', stage.settingsProblems)}>Merge</button>
             <button type="button" onClick={() => setStage({ ...stage, kind: 'confirm-replace' })}>Replace…</button>
             <button type="button" onClick={() => setStage({ kind: 'idle' })}>Cancel</button>
           </div>
@@ -290,7 +294,7 @@ export function BackupSection() {
             A backup of the current data is kept on this device so you can undo this with “Undo replace”.
           </p>
           <div className="actions">
-            <button type="button" className="primary danger" onClick={() => void runImport(stage.backup, 'replace', stage.settingsProblems)}>Replace everything</button>
+            <button type="button" className="primary danger" onClick={() => void runImport(stage.backup, stage.replayed, 'replace', stage.settingsProblems)}>Replace everything</button>
             <button type="button" onClick={() => setStage({ ...stage, kind: 'preview' })}>Cancel</button>
           </div>
         </section>

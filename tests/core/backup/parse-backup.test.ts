@@ -25,13 +25,13 @@ describe('reading a backup file', () => {
     const backup = makeBackup();
     const text = backupText(backup);
     expect(text.split('\n').length).toBeGreaterThan(backup.reviews.length);
-    expect(parseBackup(text)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
+    expect(parseBackup(text)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [], replayed: expect.any(Map) });
   });
 
   it('still reads a version 1 file (rows as objects) as the same backup', () => {
     const backup = makeBackup();
     expect(JSON.parse(backupTextV1(backup)).reviews[0]).toHaveProperty('before');
-    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 }, correctedCards: 0, settingsProblems: [] });
+    expect(parseBackup(backupTextV1(backup))).toEqual({ ok: true, value: { ...backup, version: 1 }, correctedCards: 0, settingsProblems: [], replayed: expect.any(Map) });
   });
 
   it('writes card and review rows as arrays with a legend, each schedule once: under half the size of version 1', () => {
@@ -42,11 +42,11 @@ describe('reading a backup file', () => {
     expect(v2.reviews[0]).toEqual(expect.any(Array));
     expect(v2.configs).toHaveLength(1);
     expect(backupText(backup).length).toBeLessThan(backupTextV1(backup).length / 2);
-    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
+    expect(parseBackup(backupText(backup))).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [], replayed: expect.any(Map) });
   });
   it('reads a backup with empty tables and a byte-order mark', () => {
     const backup = makeBackup({ cards: [], reviews: [], notes: [], flags: [], customQuestions: [] });
-    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [] });
+    expect(parseBackup(`\uFEFF${backupText(backup)}`)).toEqual({ ok: true, value: backup, correctedCards: 0, settingsProblems: [], replayed: expect.any(Map) });
   });
 
   it('says a truncated file is not valid JSON', () => {
