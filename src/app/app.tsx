@@ -5,12 +5,12 @@ import type { RehearseDb } from '../db/database.ts';
 import { loadBank, type Bank } from '../db/bank.ts';
 import { syncBankCards } from '../db/cards-repo.ts';
 import { loadAccount } from '../db/sync-repo.ts';
-import { ServicesProvider, useSettings, type Services } from '../ui/app-context.tsx';
+import { ServicesProvider, useSettings, type Services } from '../db/hooks/services.tsx';
 import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
 import { confirmLeave } from '../ui/leave-guard.ts';
-import { ReviewsMarkerSync } from '../ui/lost-reviews.tsx';
-import { AutoSnapshot } from '../ui/auto-snapshot.tsx';
+import { ReviewsMarkerSync } from './reviews-marker-sync.tsx';
+import { AutoSnapshot } from './auto-snapshot.tsx';
 
 /** Unsaved edits (Settings) are not lost to a tap on the navigation without a question. */
 function guardLeave(event: MouseEvent<HTMLAnchorElement>) {

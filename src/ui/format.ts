@@ -37,3 +37,8 @@ export function formatCountdown(ms: number): string {
   const s = String(total % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** "10 May 2026": a backup's day, in the learner's locale. */
+export function formatBackupDate(time: number): string {
+  return new Date(time).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}

@@ -4,7 +4,7 @@ import type { RehearseDb } from '../db/database.ts';
 import { loadBank, loadBankContent } from '../db/bank.ts';
 import bankUrls from 'virtual:question-bank-urls';
 import { feedBank } from './bank-feed.ts';
-import { useServices } from '../ui/app-context.tsx';
+import { useServices } from '../db/hooks/services.tsx';
 import type { FromSearchWorker, ToSearchWorker } from './search-worker.ts';
 
 interface Searcher {

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { BackupReminder, formatBackupDate } from '../../src/ui/backup-reminder.tsx';
-import { ServicesProvider } from '../../src/ui/app-context.tsx';
+import { BackupReminder } from '../../src/features/today/backup-reminder.tsx';
+import { formatBackupDate } from '../../src/ui/format.ts';
+import { ServicesProvider } from '../../src/db/hooks/services.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
 import { exportBackup, loadBackupReminderStatus } from '../../src/db/backup-repo.ts';

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { getMeta, updateSettings } from '../../src/db/settings-repo.ts';
-import { PERSIST_ASKED_KEY } from '../../src/ui/persist-storage.tsx';
+import { PERSIST_ASKED_KEY } from '../../src/features/review/persist-storage.tsx';
 
 const T0 = new Date(2026, 4, 10, 9, 0).getTime();
 let db: RehearseDb;

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { ServicesProvider } from '../../src/ui/app-context.tsx';
-import { TodayProgress } from '../../src/ui/today-progress.tsx';
+import { ServicesProvider } from '../../src/db/hooks/services.tsx';
+import { TodayProgress } from '../../src/features/today/today-progress.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
 import { loadBank, type Bank } from '../../src/db/bank.ts';

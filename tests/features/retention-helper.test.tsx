@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { RetentionSection } from '../../src/features/settings/retention-section.tsx';
-import { ServicesProvider } from '../../src/ui/app-context.tsx';
+import { ServicesProvider } from '../../src/db/hooks/services.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
 import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';

@@ -1,8 +1,8 @@
 import { memo, useMemo, useRef, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices } from '../../ui/app-context.tsx';
-import { useQuestions } from '../../ui/questions.ts';
+import { useServices } from '../../db/hooks/services.tsx';
+import { useQuestions } from '../../db/hooks/questions.ts';
 import { formatWhen } from '../../ui/format.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type LoadedSummary } from '../../core/bank/question.ts';
 import { splitOnTerms } from '../../core/bank/highlight.ts';

@@ -1,8 +1,8 @@
 import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useServices } from '../../ui/app-context.tsx';
-import { useQuestion, useQuestions } from '../../ui/questions.ts';
+import { useServices } from '../../db/hooks/services.tsx';
+import { useQuestion, useQuestions } from '../../db/hooks/questions.ts';
 import { LEVELS, TECHNOLOGIES, TECHNOLOGY_LABELS, type Level, type Question, type Technology } from '../../core/bank/question.ts';
 import { createOwnQuestion, updateOwnQuestion, type OwnQuestionInput } from '../../db/library-repo.ts';
 

@@ -1,7 +1,7 @@
 import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { useServices } from '../../ui/app-context.tsx';
+import { useServices } from '../../db/hooks/services.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
 import { formatPercent } from '../../ui/format.ts';
 import type { InterviewStatus } from '../../core/mastery/readiness.ts';

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useQuestions } from '../../ui/questions.ts';
-import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useQuestions } from '../../db/hooks/questions.ts';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { formatDuration, formatPercent } from '../../ui/format.ts';
 import { masteryReports, type GroupMastery, type QuestionLookup, type TopicMastery } from '../../core/mastery/mastery.ts';
 import { interviewStatus, reviewsScheduledBefore } from '../../core/mastery/readiness.ts';

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices } from '../../ui/app-context.tsx';
+import { useServices } from '../../db/hooks/services.tsx';
 import { loadCardProgress, loadReviewTallies, type CardProgressData } from '../../db/stats-repo.ts';
 import type { DayTally } from '../../core/mastery/review-stats.ts';
 

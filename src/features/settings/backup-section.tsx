@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices } from '../../ui/app-context.tsx';
-import { formatBackupDate } from '../../ui/backup-reminder.tsx';
+import { useServices } from '../../db/hooks/services.tsx';
+import { formatBackupDate } from '../../ui/format.ts';
 import { exportBackup, exportReviewLogCsv, importBackup, loadBackupStatus, undoReplace, type ImportResult } from '../../db/backup-repo.ts';
 import { MAX_BACKUP_TEXT_BYTES, type Backup } from '../../core/backup/backup-format.ts';
 import { parseBackup, type ParseBackupResult } from '../../core/backup/parse-backup.ts';
@@ -9,7 +9,7 @@ import { backupFileName, describeDevice, reviewLogFileName, summarizeBackup, typ
 import { backupFailureMessage } from '../../core/backup/storage-errors.ts';
 import { makeBackupFile, readBackupFile } from '../../db/backup-file.ts';
 import { readSnapshot } from '../../db/snapshot-repo.ts';
-import { useSnapshotInfo } from '../../ui/snapshot-info.ts';
+import { useSnapshotInfo } from '../../db/hooks/snapshot-info.ts';
 
 /** Each logged card's state, replayed once while checking the file (the import reuses it). */
 type Replayed = Extract<ParseBackupResult, { ok: true }>['replayed'];

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { loadCollectionSize } from '../../db/stats-repo.ts';
 import { resetParameters, saveFit } from '../../db/optimiser-repo.ts';
 import { describeParameters, refitReason, sameParameters } from '../../core/scheduling/optimiser.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { loadForecastCards } from '../../db/cards-repo.ts';
 import { updateSettings } from '../../db/settings-repo.ts';
 import { dateKeyToDayStart } from '../../core/scheduling/day.ts';

@@ -1,6 +1,6 @@
 import { runWrite } from '../../ui/write-failures.tsx';
 import { useState, type FormEvent } from 'react';
-import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { updateSettings } from '../../db/settings-repo.ts';
 import type { Settings } from '../../core/settings.ts';
 import { DeviceSection } from './device-section.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices } from '../../ui/app-context.tsx';
+import { useServices } from '../../db/hooks/services.tsx';
 import { loadAccount, replacedSinceSync, type SyncAccount } from '../../db/sync-repo.ts';
 import type { SyncStatus } from '../../sync/sync-client.ts';
 

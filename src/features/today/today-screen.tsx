@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
-import { useServices, useSettings } from '../../ui/app-context.tsx';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { formatWhen } from '../../ui/format.ts';
 import { loadTodayQueue, nextDueAfter } from '../../db/cards-repo.ts';
 import { countQueue } from '../../core/scheduling/queue.ts';
-import { BackupReminder } from '../../ui/backup-reminder.tsx';
-import { TodayProgress } from '../../ui/today-progress.tsx';
+import { BackupReminder } from './backup-reminder.tsx';
+import { TodayProgress } from './today-progress.tsx';
 import { Countdown } from '../../ui/countdown.tsx';
 import { SettingsProblems } from '../../ui/settings-problems.tsx';
-import { LostReviewsAlert } from '../../ui/lost-reviews.tsx';
+import { LostReviewsAlert } from './lost-reviews-alert.tsx';
 
 /** However far the next change is, Today re-reads at least this often (a sleeping laptop's timers drift). */
 const MAX_WAIT_MS = 10 * 60_000;

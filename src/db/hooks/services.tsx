@@ -1,9 +1,9 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { RehearseDb } from '../db/database.ts';
-import type { Bank } from '../db/bank.ts';
-import { loadSettings } from '../db/settings-repo.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../core/settings.ts';
+import type { RehearseDb } from '../database.ts';
+import type { Bank } from '../bank.ts';
+import { loadSettings } from '../settings-repo.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings.ts';
 
 /** What screens need from outside: the database, the bank and the clock (injected so tests control time). */
 export interface Services {

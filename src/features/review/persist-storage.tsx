@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useServices } from './app-context.tsx';
-import { getMeta, setMeta } from '../db/settings-repo.ts';
+import { useServices } from '../../db/hooks/services.tsx';
+import { getMeta, setMeta } from '../../db/settings-repo.ts';
 
 /** Meta key: when persistent storage was asked for after a session, and whether the browser agreed. */
 export const PERSIST_ASKED_KEY = 'persistAsked';

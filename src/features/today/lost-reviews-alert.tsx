@@ -1,34 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useServices } from './app-context.tsx';
-import { hasReviews, markReviews, reviewsMarked } from '../db/reviews-marker.ts';
-import { importBackup } from '../db/backup-repo.ts';
-import { readSnapshot } from '../db/snapshot-repo.ts';
-import { useSnapshotInfo } from './snapshot-info.ts';
-import { formatBackupDate } from './backup-reminder.tsx';
-
-/**
- * Keeps the "this database had reviews" marker in step while the app runs: set after any grade,
- * import or sync that leaves reviews; cleared only when the reviews go away in front of the app
- * (undoing the only review, replacing with an empty backup). An empty database found at start
- * leaves the marker alone, so Today can say the reviews are gone.
- */
-export function ReviewsMarkerSync() {
-  const { db } = useServices();
-  const present = useLiveQuery(() => hasReviews(db), [db]);
-  const seen = useRef(false);
-  useEffect(() => {
-    if (present === undefined) return;
-    if (present) {
-      seen.current = true;
-      markReviews(db, true);
-    } else if (seen.current) {
-      markReviews(db, false);
-    }
-  }, [db, present]);
-  return null;
-}
+import { useServices } from '../../db/hooks/services.tsx';
+import { hasReviews, markReviews, reviewsMarked } from '../../db/reviews-marker.ts';
+import { importBackup } from '../../db/backup-repo.ts';
+import { readSnapshot } from '../../db/snapshot-repo.ts';
+import { useSnapshotInfo } from '../../db/hooks/snapshot-info.ts';
+import { formatBackupDate } from '../../ui/format.ts';
 
 /** Today's alert when the marker says there were reviews and the database has none; it offers the automatic snapshot when there is one. */
 export function LostReviewsAlert() {
@@ -54,7 +32,7 @@ export function LostReviewsAlert() {
         `Restored the automatic snapshot from ${formatBackupDate(read.info.madeAt)}: ${count(result.added.reviews, 'review')} and ${count(result.added.cards, 'card')} are back.`,
       );
     } catch (error) {
-      const { backupFailureMessage } = await import('../core/backup/storage-errors.ts');
+      const { backupFailureMessage } = await import('../../core/backup/storage-errors.ts');
       setProblem({ title: backupFailureMessage(error, 'import'), details: [] });
     } finally {
       setRestoring(false);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useServices } from './app-context.tsx';
-import { loadSnapshotInfo, onSnapshotChange } from '../db/snapshot-repo.ts';
-import type { SnapshotInfo } from '../core/backup/snapshot-policy.ts';
+import { useServices } from './services.tsx';
+import { loadSnapshotInfo, onSnapshotChange } from '../snapshot-repo.ts';
+import type { SnapshotInfo } from '../../core/backup/snapshot-policy.ts';
 
 /**
  * The automatic snapshot's info: undefined while it loads, null when none is kept (or its store

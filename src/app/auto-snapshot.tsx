@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useLocation } from 'react-router';
-import { useServices } from './app-context.tsx';
-import { useWriteFailure } from './write-failures.tsx';
+import { useServices } from '../db/hooks/services.tsx';
+import { useWriteFailure } from '../ui/write-failures.tsx';
 import { writeFailureMessage } from '../core/write-errors.ts';
 import { takeDailySnapshot } from '../db/snapshot-repo.ts';
 

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
-import { useServices, useSettings } from './app-context.tsx';
-import { useQuestions } from './questions.ts';
-import { formatPercent } from './format.ts';
-import { loadCardDigest, loadRecentReviewCounts } from '../db/stats-repo.ts';
-import { digestCards } from '../core/mastery/card-digest.ts';
-import { masteryReport, type QuestionLookup } from '../core/mastery/mastery.ts';
-import { streaks } from '../core/mastery/review-stats.ts';
-import { TECHNOLOGIES } from '../core/bank/question.ts';
+import { useServices, useSettings } from '../../db/hooks/services.tsx';
+import { useQuestions } from '../../db/hooks/questions.ts';
+import { formatPercent } from '../../ui/format.ts';
+import { loadCardDigest, loadRecentReviewCounts } from '../../db/stats-repo.ts';
+import { digestCards } from '../../core/mastery/card-digest.ts';
+import { masteryReport, type QuestionLookup } from '../../core/mastery/mastery.ts';
+import { streaks } from '../../core/mastery/review-stats.ts';
+import { TECHNOLOGIES } from '../../core/bank/question.ts';
 
 const SHORT_LABELS: Record<string, string> = { python: 'Python', ml: 'ML', llm: 'LLMs' };
 

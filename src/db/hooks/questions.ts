@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { LoadedQuestion, LoadedSummary, Question, QuestionSummary } from '../core/bank/question.ts';
-import { ownSummaryList } from '../core/bank/own-summaries.ts';
-import { loadOwnSummaries, loadOwnSummaryVersion } from '../db/library-repo.ts';
-import type { RehearseDb } from '../db/database.ts';
-import type { Bank } from '../db/bank.ts';
-import { loadBankContent } from '../db/bank.ts';
-import { useServices } from './app-context.tsx';
+import type { LoadedQuestion, LoadedSummary, Question, QuestionSummary } from '../../core/bank/question.ts';
+import { ownSummaryList } from '../../core/bank/own-summaries.ts';
+import { loadOwnSummaries, loadOwnSummaryVersion } from '../library-repo.ts';
+import type { RehearseDb } from '../database.ts';
+import type { Bank } from '../bank.ts';
+import { loadBankContent } from '../bank.ts';
+import { useServices } from './services.tsx';
 
 export interface QuestionLookup {
   questions: LoadedSummary[];

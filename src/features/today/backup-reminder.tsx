@@ -1,13 +1,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
-import { useServices } from './app-context.tsx';
-import { loadBackupReminderStatus } from '../db/backup-repo.ts';
-import { BACKUP_REMINDER_DAYS, backupNudge } from '../core/backup/backup-nudge.ts';
-
-/** "10 May 2026": a backup's day, in the learner's locale. */
-export function formatBackupDate(time: number): string {
-  return new Date(time).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-}
+import { useServices } from '../../db/hooks/services.tsx';
+import { loadBackupReminderStatus } from '../../db/backup-repo.ts';
+import { formatBackupDate } from '../../ui/format.ts';
+import { BACKUP_REMINDER_DAYS, backupNudge } from '../../core/backup/backup-nudge.ts';
 
 /**
  * When the last backup was made, and a nudge when progress newer than it is at risk:
