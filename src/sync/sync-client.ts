@@ -140,9 +140,18 @@ const ANSWER_TIMEOUT_MS = 60_000;
  * (an HTML error page from a proxy) turned into an error that says so, instead of a JSON
  * parse error deep inside PouchDB.
  */
-async function serverFetch(url: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+async function serverFetch(url: RequestInfo | URL, init: RequestInit | undefined, stopped: AbortSignal): Promise<Response> {
   const live = String(url).includes('feed=longpoll');
-  const response = await fetch(url, { ...init, credentials: 'include', ...(live || init?.signal ? {} : { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }) });
+  const signals = [stopped, ...(init?.signal ? [init.signal] : live ? [] : [AbortSignal.timeout(ANSWER_TIMEOUT_MS)])];
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, credentials: 'include', signal: AbortSignal.any(signals) });
+  } catch (error) {
+    // After a disconnect, a request still open (the live feed) is cut; PouchDB no longer listens
+    // for its answer, so its failure must not surface as an unhandled rejection: it never settles.
+    if (stopped.aborted) return new Promise<Response>(() => undefined);
+    throw error;
+  }
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok && !type.includes('json')) throw new ServerAnswerError(response.status, response.statusText);
   return response;
@@ -233,8 +242,12 @@ const BATCHES_LIMIT = 4;
 
 function start(db: RehearseDb, account: SyncAccount): void {
   const mirror = new PouchDB(mirrorName(account), mirrorOptions);
-  const remote = new PouchDB(`${account.server}/${account.database}`, { fetch: serverFetch, skip_setup: true });
-  const current: Running = { db, mirror, remote, replication: null, idle: false, timer: null, retry: null, failures: 0, stop: new AbortController(), big: null };
+  const stopController = new AbortController();
+  const remote = new PouchDB(`${account.server}/${account.database}`, {
+    fetch: (url: RequestInfo | URL, init?: RequestInit) => serverFetch(url, init, stopController.signal),
+    skip_setup: true,
+  });
+  const current: Running = { db, mirror, remote, replication: null, idle: false, timer: null, retry: null, failures: 0, stop: stopController, big: null };
   running = current;
   syncStatus.setState({ ...IDLE, state: 'syncing', lastSyncAt: account.lastSyncAt });
   void measureBacklog(current);
