@@ -108,6 +108,18 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Long crash runs (npm run faults:kill); too slow for CI, which runs a bounded few in e2e.
+          name: 'faults',
+          include: ['tests/faults/**/*.run.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 7_200_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });
