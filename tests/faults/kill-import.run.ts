@@ -9,12 +9,12 @@
  * the count after a full merge. KILL_TREE=1 kills the browser's children in the same instant.
  * Wiped profiles are kept in the temp folder for inspection (their paths are printed).
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'vitest';
 import { serveBuild } from '../e2e/browser.ts';
-import { backupFile, killBrowser, mergeToEnd, openProfile, previewImport, storedCounts, waitForToday } from './kill.ts';
+import { backupFile, indexedDbFiles, killBrowser, mergeToEnd, openProfile, previewImport, storedCounts, waitForToday } from './kill.ts';
 
 const RUNS = Number(process.env.KILL_RUNS ?? 50);
 const IMPORT_REVIEWS = Number(process.env.KILL_IMPORT_REVIEWS ?? 150_000);
@@ -25,32 +25,6 @@ const TREE = process.env.KILL_TREE === '1';
 /** KILL_GROWTH_MB: kill when the IndexedDB files grew by 5–100 % of this many MB since the click (instead of a delay). */
 const GROWTH_MAX = Number(process.env.KILL_GROWTH_MB ?? 0) * 1e6;
 const sizeOf = (files: Record<string, number>) => Object.values(files).reduce((a, b) => a + b, 0);
-
-/** The IndexedDB files of a profile, relative path → size (to compare before and after). */
-function indexedDbFiles(profile: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const walk = (dir: string) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/indexeddb/i.test(path)) {
-        try {
-          out[relative(profile, path)] = statSync(path).size;
-        } catch {
-          // compacted away between the listing and the stat
-        }
-      }
-    }
-  };
-  walk(profile);
-  return out;
-}
 
 const lostAlert = /Your reviews on this device are gone/;
 

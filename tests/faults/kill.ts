@@ -5,7 +5,7 @@
  * (tests/faults/kill-import.run.ts, `npm run faults:kill -- <runs>`).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromePath } from '../e2e/browser.ts';
@@ -130,9 +130,9 @@ export async function mergeToEnd(page: Page, file: string): Promise<void> {
   await page.locator('.backup-notice').filter({ hasText: /^Merged/ }).waitFor({ timeout: 300_000 });
 }
 
-/** Bytes of the profile's IndexedDB files (a file compacted away mid-listing counts as gone). */
-export function indexedDbBytes(profile: string): number {
-  let total = 0;
+/** The IndexedDB files of a profile, relative path → size (a file compacted away mid-listing is left out). */
+export function indexedDbFiles(profile: string): Record<string, number> {
+  const out: Record<string, number> = {};
   const walk = (dir: string, inside: boolean) => {
     let entries;
     try {
@@ -146,7 +146,7 @@ export function indexedDbBytes(profile: string): number {
       if (entry.isDirectory()) walk(path, here);
       else if (here) {
         try {
-          total += statSync(path).size;
+          out[relative(profile, path)] = statSync(path).size;
         } catch {
           // gone between the listing and the stat
         }
@@ -154,8 +154,11 @@ export function indexedDbBytes(profile: string): number {
     }
   };
   walk(profile, false);
-  return total;
+  return out;
 }
+
+/** Bytes of the profile's IndexedDB files. */
+export const indexedDbBytes = (profile: string): number => Object.values(indexedDbFiles(profile)).reduce((a, b) => a + b, 0);
 
 /**
  * Waits until the import has written `bytes` to disk (or says it finished), then kills the
