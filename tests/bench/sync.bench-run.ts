@@ -12,7 +12,7 @@ import { saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
 import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
 import { makeQuestion } from '../fixtures.ts';
 // @ts-expect-error: a plain Node script without type declarations
-import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
+import { startSyncServer, databaseFor } from '../../src/server/sync-server.mjs';
 
 const REVIEWS = Number(process.env.SYNC_BENCH_REVIEWS ?? 100_000);
 const QUESTIONS = 500;

@@ -4,7 +4,7 @@ import { memoryOf, readReviewLog, readStore, useServedBuild } from './browser.ts
 import { replay } from '../../src/core/scheduling/fsrs.ts';
 import type { CardRow, ReviewRow } from '../../src/db/database.ts';
 // @ts-expect-error: a plain Node script without type declarations
-import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
+import { startSyncServer, databaseFor } from '../../src/server/sync-server.mjs';
 
 let couch: { url: string; admin: string; stop(): Promise<void> };
 const USERS = [

@@ -14,7 +14,7 @@ import { reviewDoc } from '../../src/core/sync/sync-docs.ts';
 import { makeQuestion } from '../fixtures.ts';
 import { installCookieJar, startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 // @ts-expect-error: a plain Node script without type declarations
-import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
+import { startSyncServer, databaseFor } from '../../src/server/sync-server.mjs';
 
 type Client = typeof import('../../src/sync/sync-client.ts');
 type MemoryPouch = new (name: string, options: { adapter: string }) => {

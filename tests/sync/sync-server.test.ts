@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain Node script without type declarations
-import { startSyncServer, databaseFor } from '../../scripts/sync-server.mjs';
+import { startSyncServer, databaseFor } from '../../src/server/sync-server.mjs';
 
 let server: { url: string; stop(): Promise<void> };
 let db: string;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** Reviews are append-only; a review needs a card id and a rating 1–4 (0 logs a reset to new). */
 export const VALIDATE_DOC_UPDATE = `function (newDoc, oldDoc, userCtx) {
