@@ -11,6 +11,7 @@ import { UpdatePrompt } from './update-prompt.tsx';
 import { confirmLeave } from '../ui/leave-guard.ts';
 import { ReviewsMarkerSync } from './reviews-marker-sync.tsx';
 import { AutoSnapshot } from './auto-snapshot.tsx';
+import { DerivedBuild } from './derived-build.tsx';
 
 /** Unsaved edits (Settings) are not lost to a tap on the navigation without a question. */
 function guardLeave(event: MouseEvent<HTMLAnchorElement>) {
@@ -89,6 +90,7 @@ export function App({ db, now, initialPath }: AppProps) {
             <WriteFailureAlert />
             <ReviewsMarkerSync />
             <AutoSnapshot />
+            <DerivedBuild />
             <Suspense fallback={<p role="status">Loading…</p>}>
               <Routes>
                 <Route path="/" element={<TodayScreen />} />

@@ -109,7 +109,7 @@ export async function loadBackupReminderStatus(db: RehearseDb): Promise<BackupSt
 
 /** Everything Settings shows: the reminder's status plus the collection's size and the undo snapshot. */
 export async function loadBackupStatus(db: RehearseDb): Promise<LocalBackupStatus> {
-  return db.transaction('r', db.reviews, db.cardDigest, db.reviewTallies, db.settings, async () => {
+  return db.transaction('r', db.cards, db.reviews, db.cardDigest, db.reviewTallies, db.settings, async () => {
     const [reminder, undo, size] = await Promise.all([
       loadBackupReminderStatus(db),
       getMeta<UndoInfo | null>(db, UNDO_INFO_KEY),

@@ -2,12 +2,18 @@ import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { CardKind } from '../core/bank/cards.ts';
 import type { LogRating, MemoryState } from '../core/scheduling/fsrs.ts';
 import type { Question } from '../core/bank/question.ts';
-import { DIGEST_CHUNK_SIZE, emptyDigestChunk, writeDigestEntry, type CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { emptyOwnSummaries, upsertOwnSummaries, type OwnSummaryTable, type OwnSummaryVersion } from '../core/bank/own-summaries.ts';
 import { summarize } from '../core/bank/question.ts';
 import type { VoidDoc } from '../core/sync/sync-docs.ts';
-import { emptyTotalsRow, tallyInto, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
-import { ALLOCATOR_CHUNK, derivedTablesMiddleware, type CardDigestRow, type CardSlotRow, type SlotAllocatorRow } from './derived-tables.ts';
+import {
+  BUILD_CURSOR,
+  derivedTablesMiddleware,
+  type CardDigestRow,
+  type CardSlotRow,
+  type DigestBuildCursor,
+  type ReviewTallyTableRow,
+  type TallyBuildCursor,
+} from './derived-tables.ts';
 
 export const DB_NAME = 'rehearse';
 
@@ -106,7 +112,7 @@ export type RehearseDb = Dexie & {
   /** Derived (see derived-tables.ts): written only by the middleware and upgrades. */
   cardDigest: EntityTable<CardDigestRow, 'chunk'>;
   cardSlots: EntityTable<CardSlotRow, 'id'>;
-  reviewTallies: EntityTable<ReviewTallyRow, 'block'>;
+  reviewTallies: EntityTable<ReviewTallyTableRow, 'block'>;
   ownSummaries: EntityTable<OwnSummaryTable | OwnSummaryVersion, 'key'>;
   outbox: EntityTable<OutboxRow, 'docId'>;
   syncState: EntityTable<SyncStateRow, 'id'>;
@@ -129,7 +135,7 @@ export function defineSchema(db: Dexie): void {
     .upgrade(() => undefined);
   // v3: derived tables (see derived-tables.ts): the card digest and review tallies, so
   // Progress reads typed arrays instead of every card and a year of reviews, and own
-  // question summaries, so lists skip the long texts. Built here from the existing rows.
+  // question summaries, so lists skip the long texts. Built after the upgrade (startDerivedBuild).
   db.version(3)
     .stores({
       [TABLES.cardDigest]: 'chunk',
@@ -137,7 +143,7 @@ export function defineSchema(db: Dexie): void {
       [TABLES.reviewTallies]: 'block',
       [TABLES.ownSummaries]: 'key',
     })
-    .upgrade(buildDerivedTables);
+    .upgrade(startDerivedBuild);
   // v4: live sync. The outbox of documents to push and the sync state (account, checkpoint,
   // field stamps). New tables only: nothing is queued until the learner connects, when the
   // whole collection is queued once.
@@ -151,48 +157,18 @@ export function defineSchema(db: Dexie): void {
 
 export const SCHEMA_VERSION = 4;
 
-const PAGE = 5000;
-
-/** Reads a table page by page in primary-key order (a million rows at once would not fit comfortably). */
-async function forEachPage<T extends { id: string }>(tx: Transaction, table: string, visit: (rows: T[]) => Promise<void> | void): Promise<void> {
-  let last: string | undefined;
-  for (;;) {
-    const t = tx.table(table);
-    const page = (await (last === undefined ? t.orderBy(':id') : t.where(':id').above(last)).limit(PAGE).toArray()) as T[];
-    if (!page.length) return;
-    await visit(page);
-    last = page[page.length - 1]!.id;
-  }
-}
-
 /**
- * Fills the derived tables: every card gets a slot (in id order) and its digest entry,
- * every review is tallied, every own question summarised. Runs in the upgrade transaction, where
- * the upkeep middleware stands aside.
+ * Version 3's upgrade: empties the derived tables and leaves a build cursor in the card digest
+ * and the review tallies, so the app opens at once and derived-build.ts fills them in small
+ * steps while the learner studies (at a million reviews a build inside the upgrade held the
+ * app closed for about 40 s). Own question summaries are few and built here.
  */
-export async function buildDerivedTables(tx: Transaction): Promise<void> {
+export async function startDerivedBuild(tx: Transaction): Promise<void> {
   await Promise.all([TABLES.cardDigest, TABLES.cardSlots, TABLES.reviewTallies, TABLES.ownSummaries].map((name) => tx.table(name).clear()));
-  const chunks: CardDigestChunk[] = [];
-  let slot = 0;
-  await forEachPage<CardRow>(tx, TABLES.cards, async (page) => {
-    const slots: CardSlotRow[] = [];
-    for (const card of page) {
-      const n = Math.floor(slot / DIGEST_CHUNK_SIZE);
-      writeDigestEntry((chunks[n] ??= emptyDigestChunk(n)), slot, card);
-      slots.push({ id: card.id, slot: slot++ });
-    }
-    await tx.table(TABLES.cardSlots).bulkAdd(slots);
-  });
-  const allocator: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: slot, cards: slot };
-  await tx.table(TABLES.cardDigest).bulkPut([...chunks, allocator]);
-  const totals = emptyTotalsRow();
-  const tallies = new Map<number, ReviewTallyRow>();
-  await forEachPage<ReviewRow>(tx, TABLES.reviews, (page) => {
-    for (const review of page) tallyInto(tallies, totals, review, 1);
-  });
-  await tx.table(TABLES.reviewTallies).bulkPut([totals, ...tallies.values()]);
+  await tx.table(TABLES.cardDigest).put({ chunk: BUILD_CURSOR, after: '', counted: 0 } satisfies DigestBuildCursor);
+  await tx.table(TABLES.reviewTallies).put({ block: BUILD_CURSOR, after: '', counted: 0 } satisfies TallyBuildCursor);
   const own = emptyOwnSummaries();
-  await forEachPage<CustomQuestionRow>(tx, TABLES.customQuestions, (page) => upsertOwnSummaries(own, page.map(summarize)));
+  upsertOwnSummaries(own, ((await tx.table(TABLES.customQuestions).toArray()) as CustomQuestionRow[]).map(summarize));
   await tx.table(TABLES.ownSummaries).bulkPut([own, { key: 'version', version: 1 } satisfies OwnSummaryVersion]);
   // Version 2 cached finished days' tallies under this settings key; the tallies replace it.
   await tx.table(TABLES.settings).delete('meta:reviewDayTallies');

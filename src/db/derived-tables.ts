@@ -46,13 +46,52 @@ export interface SlotAllocatorRow {
   cards: number;
 }
 
+/**
+ * A first build still under way (see derived-build.ts): the rows up to `after` (in id order)
+ * are counted, the rest wait for the builder. Kept in the derived table it belongs to (chunk or
+ * block BUILD_CURSOR), so it is in every transaction that changes that table; absent once
+ * the table is complete, which is the normal state.
+ */
+export const BUILD_CURSOR = -2;
+export interface DigestBuildCursor {
+  chunk: typeof BUILD_CURSOR;
+  after: string;
+  counted: number;
+}
+export interface TallyBuildCursor {
+  block: typeof BUILD_CURSOR;
+  after: string;
+  counted: number;
+}
+
 const NEW_ALLOCATOR: SlotAllocatorRow = { chunk: ALLOCATOR_CHUNK, nextSlot: 0, cards: 0 };
 
 async function loadAllocator(digest: DBCoreTable, trans: DBCoreTransaction): Promise<SlotAllocatorRow> {
   const row = (await digest.get({ trans, key: ALLOCATOR_CHUNK })) as SlotAllocatorRow | undefined;
   return { ...NEW_ALLOCATOR, ...row };
 }
-export type CardDigestRow = CardDigestChunk | SlotAllocatorRow;
+export type CardDigestRow = CardDigestChunk | SlotAllocatorRow | DigestBuildCursor;
+export type ReviewTallyTableRow = ReviewTallyRow | TallyBuildCursor;
+
+/** Which derived tables this connection has seen complete (a build only ever finishes). */
+interface Built {
+  cards: boolean;
+  reviews: boolean;
+}
+
+/**
+ * The last id the derived table counts while a first build runs, or null when it counts
+ * every row. Writes to rows beyond it are left to the builder, which reads them as they are then.
+ */
+async function buildLimit(table: DBCoreTable, trans: DBCoreTransaction, built: Built, which: keyof Built): Promise<string | null> {
+  if (built[which]) return null;
+  const cursor = (await table.get({ trans, key: BUILD_CURSOR })) as { after: string } | undefined;
+  if (!cursor) {
+    built[which] = true;
+    return null;
+  }
+  return cursor.after;
+}
 
 type ReviewLike = ReviewStatRow & { id: string };
 
@@ -109,7 +148,7 @@ async function releaseSlots(down: DBCore, trans: DBCoreTransaction, ids: string[
   await digest.mutate({ type: 'put', trans, values: [allocator], keys: [ALLOCATOR_CHUNK] });
 }
 
-async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRequest, built: Built): Promise<DBCoreMutateResponse> {
   const trans = req.trans;
   const digest = down.table(DERIVED_TABLES.cardDigest);
   const slotTable = down.table(DERIVED_TABLES.cardSlots);
@@ -131,7 +170,8 @@ async function mutateCards(down: DBCore, cards: DBCoreTable, req: DBCoreMutateRe
   }
   // add / put: each card keeps the slot it owns; a new card gets the next one.
   const res = await cards.mutate(req);
-  const written = (req.values as DigestSource[]).filter((_, i) => succeeded(res, i));
+  const limit = await buildLimit(digest, trans, built, 'cards');
+  const written = (req.values as DigestSource[]).filter((c, i) => succeeded(res, i) && (limit === null || c.id <= limit));
   if (!written.length) return res;
   const owned = (await slotTable.getMany({ trans, keys: written.map((c) => c.id) })) as (CardSlotRow | undefined)[];
   let allocator: SlotAllocatorRow | null = null;
@@ -168,9 +208,13 @@ async function editTallies(tallies: DBCoreTable, trans: DBCoreTransaction, chang
   await tallies.mutate({ type: 'put', trans, values: [totals, ...rows.values()], keys: [TOTALS_BLOCK, ...rows.keys()] });
 }
 
-async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMutateRequest, built: Built): Promise<DBCoreMutateResponse> {
   const trans = req.trans;
   const tallies = down.table(DERIVED_TABLES.reviewTallies);
+  const edit = async (changes: { review: ReviewLike; sign: 1 | -1 }[]) => {
+    const limit = await buildLimit(tallies, trans, built, 'reviews');
+    await editTallies(tallies, trans, limit === null ? changes : changes.filter(({ review }) => review.id <= limit));
+  };
   if (req.type === 'deleteRange') {
     if (req.range.type === ANY_RANGE_TYPE) {
       const res = await reviews.mutate(req);
@@ -179,13 +223,13 @@ async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMuta
     }
     const { result } = await reviews.query({ trans, query: { index: reviews.schema.primaryKey, range: req.range }, values: true });
     const res = await reviews.mutate(req);
-    await editTallies(tallies, trans, (result as ReviewLike[]).map((review) => ({ review, sign: -1 as const })));
+    await edit((result as ReviewLike[]).map((review) => ({ review, sign: -1 as const })));
     return res;
   }
   if (req.type === 'delete') {
     const existing = (await reviews.getMany({ trans, keys: req.keys })) as (ReviewLike | undefined)[];
     const res = await reviews.mutate(req);
-    await editTallies(tallies, trans, existing.flatMap((review, i) => (review && succeeded(res, i) ? [{ review, sign: -1 as const }] : [])));
+    await edit(existing.flatMap((review, i) => (review && succeeded(res, i) ? [{ review, sign: -1 as const }] : [])));
     return res;
   }
   // A put may replace a stored review (whose tally comes out); an add never does, so a grade skips the read.
@@ -200,13 +244,13 @@ async function mutateReviews(down: DBCore, reviews: DBCoreTable, req: DBCoreMuta
     if (existing[i]) changes.push({ review: existing[i]!, sign: -1 });
     changes.push({ review, sign: 1 });
   });
-  await editTallies(tallies, trans, changes);
+  await edit(changes);
   return res;
 }
 
 const OWN_SUMMARY_KEY = 'own';
 
-async function mutateOwnQuestions(down: DBCore, questions: DBCoreTable, req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> {
+async function mutateOwnQuestions(down: DBCore, questions: DBCoreTable, req: DBCoreMutateRequest, _built: Built): Promise<DBCoreMutateResponse> {
   const trans = req.trans;
   const summaries = down.table(DERIVED_TABLES.ownSummaries);
   let removed: string[] = [];
@@ -241,6 +285,7 @@ export const derivedTablesMiddleware: Middleware<DBCore> = {
     const talliesReady = has(DERIVED_TABLES.reviewTallies);
     const summariesReady = has(DERIVED_TABLES.ownSummaries);
     const wrapped = new Map<string, DBCoreTable>();
+    const built: Built = { cards: false, reviews: false };
     return {
       transaction(stores, mode, options) {
         if (mode === 'readwrite') {
@@ -269,7 +314,7 @@ export const derivedTablesMiddleware: Middleware<DBCore> = {
         if (!w) {
           w = {
             ...table,
-            mutate: (req) => (isUpgrade(req.trans) ? table.mutate(req) : serial(req.trans, () => upkeep(down, table, req))),
+            mutate: (req) => (isUpgrade(req.trans) ? table.mutate(req) : serial(req.trans, () => upkeep(down, table, req, built))),
           };
           wrapped.set(name, w);
         }

@@ -1,8 +1,8 @@
 import type { RehearseDb } from './database.ts';
-import { ALLOCATOR_CHUNK, type SlotAllocatorRow } from './derived-tables.ts';
+import { ALLOCATOR_CHUNK, BUILD_CURSOR, type SlotAllocatorRow } from './derived-tables.ts';
 import type { CardDigestChunk } from '../core/mastery/card-digest.ts';
 import { STATS_WINDOW_DAYS, recentStudyDays, type DayTally } from '../core/mastery/review-stats.ts';
-import { studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_BLOCK, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
+import { isTallied, studyDayTallies, talliesByDayKey, tallyRowSpan, totalReviews, TOTALS_BLOCK, type ReviewTallyRow } from '../core/mastery/review-tally.ts';
 
 /**
  * Reads for the Progress screen and the Today line. Both come from the derived tables
@@ -22,8 +22,9 @@ function digestChunks(db: RehearseDb) {
   return db.cardDigest.where('chunk').above(ALLOCATOR_CHUNK).toArray() as Promise<CardDigestChunk[]>;
 }
 
-function tallyRows(db: RehearseDb, first: number, last: number) {
-  return db.reviewTallies.where('block').between(first, last, true, true).toArray();
+function tallyRows(db: RehearseDb, first: number, last: number): Promise<ReviewTallyRow[]> {
+  // Day blocks are never negative, so neither the totals nor a build cursor is in range.
+  return db.reviewTallies.where('block').between(Math.max(0, first), last, true, true).toArray() as Promise<ReviewTallyRow[]>;
 }
 
 /** What Progress's mastery, readiness and forecast need: every card's digest. */
@@ -57,10 +58,20 @@ export async function loadRecentReviewCounts(db: RehearseDb, now: number, daySta
 
 /**
  * How many cards and reviews (grades, resets not included) the collection holds, from the
- * derived tables' running totals: IndexedDB's count() walks a million rows for seconds.
- * Call it inside a transaction over cardDigest and reviewTallies, or on its own.
+ * derived tables' running totals: IndexedDB's count() walks a million rows for seconds, so
+ * it is only used while the first build after an upgrade has not counted everything yet.
+ * Call it inside a transaction over cards, reviews, cardDigest and reviewTallies, or on its own.
  */
 export async function loadCollectionSize(db: RehearseDb): Promise<{ cards: number; reviews: number }> {
-  const [allocator, totals] = await Promise.all([db.cardDigest.get(ALLOCATOR_CHUNK), db.reviewTallies.get(TOTALS_BLOCK)]);
-  return { cards: (allocator as SlotAllocatorRow | undefined)?.cards ?? 0, reviews: totalReviews(totals) };
+  const [allocator, totals, digestBuild, tallyBuild] = await Promise.all([
+    db.cardDigest.get(ALLOCATOR_CHUNK),
+    db.reviewTallies.get(TOTALS_BLOCK),
+    db.cardDigest.get(BUILD_CURSOR),
+    db.reviewTallies.get(BUILD_CURSOR),
+  ]);
+  const [cards, reviews] = await Promise.all([
+    digestBuild ? db.cards.count() : (allocator as SlotAllocatorRow | undefined)?.cards ?? 0,
+    tallyBuild ? db.reviews.filter(isTallied).count() : totalReviews(totals as ReviewTallyRow | undefined),
+  ]);
+  return { cards, reviews };
 }

@@ -42,3 +42,9 @@ export function formatCountdown(ms: number): string {
 export function formatBackupDate(time: number): string {
   return new Date(time).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 }
+
+/** What Progress and Today say while the progress tables are first built after an update. */
+export function preparingProgressText(cards: number, reviews: number): string {
+  const counted = cards || reviews ? ` ${cards.toLocaleString()} cards and ${reviews.toLocaleString()} reviews counted so far.` : '';
+  return `Preparing your progress after the update.${counted} This runs in the background: you can review meanwhile.`;
+}

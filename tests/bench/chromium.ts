@@ -111,15 +111,45 @@ async function createSchemaVersion2(): Promise<void> {
   });
 }
 
-/** Opens the app until Today is ready; returns how long that took (a schema upgrade shows here). */
-async function openAppOnce(context: BrowserContext, url: string): Promise<number> {
+export interface FirstOpen {
+  /** Until Today was ready (a schema upgrade shows here). */
+  todayMs: number;
+  /** Until the app had also built its progress tables in the background (after the version 3 upgrade). */
+  builtMs: number;
+}
+
+/** True once the app's database holds no build cursor (key -2, derived-tables.ts BUILD_CURSOR). */
+async function derivedTablesBuilt(): Promise<boolean> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('rehearse');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const tx = db.transaction(['cardDigest', 'reviewTallies']);
+    const count = (store: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = tx.objectStore(store).count(-2);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    return (await count('cardDigest')) + (await count('reviewTallies')) === 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Opens the app until Today is ready, and keeps it open until its background build ends. */
+async function openAppOnce(context: BrowserContext, url: string): Promise<FirstOpen> {
   const page = await context.newPage();
   const started = Date.now();
   await page.goto(url);
   await page.waitForFunction((source) => (0, eval)(`(${source})`)(), CONDITIONS.todayReady, { timeout: 600_000 });
-  const ms = Date.now() - started;
+  const todayMs = Date.now() - started;
+  await page.waitForFunction(derivedTablesBuilt, undefined, { timeout: 1_200_000, polling: 500 });
+  const builtMs = Date.now() - started;
   await page.close();
-  return ms;
+  return { todayMs, builtMs };
 }
 
 interface CacheMeta {
@@ -157,7 +187,7 @@ export async function bigCollection(plan: Omit<SeedPlan, 'now' | 'lastReviewAt' 
   reused: boolean;
   runDir: string;
   /** The first open of the app on this collection (includes any schema upgrade and bank sync). */
-  firstOpenMs: number;
+  firstOpen: FirstOpen;
 }> {
   const key = seedKey(plan);
   const cacheDir = join(tmpdir(), 'rehearse-bench-cache', key);
@@ -175,8 +205,8 @@ export async function bigCollection(plan: Omit<SeedPlan, 'now' | 'lastReviewAt' 
     if (served) {
       cpSync(template, runDir, { recursive: true });
       const context = await openProfile(runDir);
-      const firstOpenMs = await openAppOnce(context, served.url);
-      return { context, ...served, summary: meta.summary, seededAt: meta.now, reused: true, runDir, firstOpenMs };
+      const firstOpen = await openAppOnce(context, served.url);
+      return { context, ...served, summary: meta.summary, seededAt: meta.now, reused: true, runDir, firstOpen };
     }
   }
 
@@ -194,11 +224,11 @@ export async function bigCollection(plan: Omit<SeedPlan, 'now' | 'lastReviewAt' 
   });
   // The app's first open upgrades the seeded version 2 database and syncs the bank; the
   // template keeps the result, so later runs start from the current schema.
-  const firstOpenMs = await openAppOnce(seeded.context, url);
+  const firstOpen = await openAppOnce(seeded.context, url);
   await seeded.context.close();
   writeFileSync(metaFile, JSON.stringify({ port, now, summary: seeded.summary } satisfies CacheMeta));
   cpSync(template, runDir, { recursive: true });
   const context = await openProfile(runDir);
   await openAppOnce(context, url);
-  return { context, url, server, summary: seeded.summary, seededAt: now, reused: false, runDir, firstOpenMs };
+  return { context, url, server, summary: seeded.summary, seededAt: now, reused: false, runDir, firstOpen };
 }

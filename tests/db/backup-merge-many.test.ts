@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildDerivedTables, openDatabase, type CardRow, type RehearseDb } from '../../src/db/database.ts';
+import { openDatabase, startDerivedBuild, type CardRow, type RehearseDb } from '../../src/db/database.ts';
+import { continueDerivedBuild } from '../../src/db/derived-build.ts';
 import { importBackup } from '../../src/db/backup-repo.ts';
 import { memoryOf, replayLog } from '../../src/db/cards-repo.ts';
 import { loadCardDigest, loadCollectionSize } from '../../src/db/stats-repo.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { digestCards } from '../../src/core/mastery/card-digest.ts';
-import { TOTALS_BLOCK } from '../../src/core/mastery/review-tally.ts';
+import { TOTALS_BLOCK, type ReviewTallyRow } from '../../src/core/mastery/review-tally.ts';
 import type { BackupCard, BackupReview } from '../../src/core/backup/backup-format.ts';
 import { backupText, gradedCard, makeBackup, T0, DAY } from '../core/backup/backup-fixtures.ts';
 
@@ -73,7 +74,7 @@ function otherDevicesBackup() {
 async function derivedView(db: RehearseDb) {
   const digest = new Map<string, unknown>();
   for (const c of digestCards(await loadCardDigest(db))) digest.set(c.id, { ...c });
-  const tallies = (await db.reviewTallies.toArray())
+  const tallies = ((await db.reviewTallies.toArray()) as ReviewTallyRow[])
     .filter((row) => row.block === TOTALS_BLOCK || row.values.some((v) => v !== 0))
     .map((row) => ({ block: row.block, values: [...row.values] }))
     .sort((a, b) => a.block - b.block);
@@ -103,8 +104,9 @@ describe('merging a backup that touches most cards', () => {
 
       const afterMerge = await derivedView(db);
       await db.transaction('rw', [db.cardDigest, db.cardSlots, db.reviewTallies, db.ownSummaries, db.cards, db.reviews, db.customQuestions, db.settings], (tx) =>
-        buildDerivedTables(tx),
+        startDerivedBuild(tx),
       );
+      await continueDerivedBuild(db);
       expect(afterMerge).toEqual(await derivedView(db));
       expect(afterMerge.size).toEqual({ cards: CARDS + newCards, reviews: CARDS * 3 + added });
 

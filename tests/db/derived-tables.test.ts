@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, SCHEMA_VERSION, type CardRow, type RehearseDb, type ReviewRow } from '../../src/db/database.ts';
 import { ALLOCATOR_CHUNK } from '../../src/db/derived-tables.ts';
+import { buildDigestStep, buildTalliesStep, continueDerivedBuild, loadDerivedBuild } from '../../src/db/derived-build.ts';
 import {
   gradeCard,
   memoryOf,
@@ -60,7 +61,7 @@ function talliesFrom(reviews: ReviewRow[]): Map<number, number[]> {
 
 /** Blocks whose quarters are all zero are as good as absent; the totals row is checked apart. */
 async function storedTallies(): Promise<Map<number, number[]>> {
-  const rows = await db.reviewTallies.where('block').aboveOrEqual(0).toArray();
+  const rows = (await db.reviewTallies.where('block').aboveOrEqual(0).toArray()) as ReviewTallyRow[];
   return new Map(rows.filter((r) => r.values.some((v) => v !== 0)).map((r) => [r.block, [...r.values]]));
 }
 
@@ -228,7 +229,7 @@ describe('reads for Progress and Today', () => {
   });
 });
 
-describe('schema version 3', () => {
+describe('schema version 3: the first build after the upgrade', () => {
   /** Schema version 2 exactly as it shipped. */
   function openVersion2(name: string) {
     const v2 = new Dexie(name);
@@ -237,10 +238,8 @@ describe('schema version 3', () => {
     return v2;
   }
 
-  it('builds the digest and the tallies from a version 2 collection, leaving its rows untouched', async () => {
-    const name = 'migration-from-v2';
-    const v2 = openVersion2(name);
-    const cards = Array.from({ length: 2100 }, (_, i) => ({
+  function v2Collection(cardCount: number, reviewCount: number) {
+    const cards = Array.from({ length: cardCount }, (_, i) => ({
       ...newMemory(T0 + i),
       id: `own-${String(i).padStart(5, '0')}#answer`,
       questionId: `own-${String(i).padStart(5, '0')}`,
@@ -250,16 +249,20 @@ describe('schema version 3', () => {
       bucket: 0,
       ...(i % 3 === 0 ? { state: 2, stability: 3 + i, difficulty: 5, lastReview: T0 - i * MIN, due: T0 + DAY } : {}),
     }));
-    const reviews = Array.from({ length: 500 }, (_, i) => ({
-      id: `r-${i}`,
-      cardId: cards[i]!.id,
+    const reviews = Array.from({ length: reviewCount }, (_, i) => ({
+      id: `r-${String(i).padStart(5, '0')}`,
+      cardId: cards[i % cardCount]!.id,
       rating: (i % 5) as 0 | 1 | 2 | 3 | 4,
       reviewedAt: T0 - i * 37 * MIN,
       durationMs: 1000 * (i % 9),
       before: { ...newMemory(T0), state: (i % 4) as 0 | 1 | 2 | 3 },
       config: encodeConfig(scheduleConfigFrom(DEFAULT_SETTINGS, T0)),
     }));
-    const own = Array.from({ length: 3 }, (_, i) => ({ ...makeQuestion(`own-q${i}`, { topic: `Topic ${i}` }), createdAt: T0, updatedAt: T0 }));
+    return { cards, reviews };
+  }
+
+  async function writeVersion2(name: string, cards: unknown[], reviews: unknown[], own: unknown[] = []) {
+    const v2 = openVersion2(name);
     await v2.table('customQuestions').bulkAdd(own);
     await v2.table('cards').bulkAdd(cards);
     await v2.table('reviews').bulkAdd(reviews);
@@ -268,6 +271,13 @@ describe('schema version 3', () => {
       { key: 'meta:reviewDayTallies', value: { version: 1, days: [] } },
     ]);
     v2.close();
+  }
+
+  it('opens a version 2 collection at once, its rows untouched, then counts it in steps to the same digest and tallies', async () => {
+    const name = 'migration-from-v2';
+    const { cards, reviews } = v2Collection(2100, 500);
+    const own = Array.from({ length: 3 }, (_, i) => ({ ...makeQuestion(`own-q${i}`, { topic: `Topic ${i}` }), createdAt: T0, updatedAt: T0 }));
+    await writeVersion2(name, cards, reviews, own);
 
     db = openDatabase(name);
     await db.open();
@@ -276,11 +286,93 @@ describe('schema version 3', () => {
     expect(await db.reviews.count()).toBe(500);
     expect(await db.settings.get('settings')).toEqual({ key: 'settings', value: { desiredRetention: 0.85 } });
     expect(await db.settings.get('meta:reviewDayTallies')).toBeUndefined();
+    // Nothing is counted yet, and what Settings shows says so by counting the tables.
+    expect(await loadDerivedBuild(db)).toEqual({ cards: 0, cardsDone: false, reviews: 0, reviewsDone: false });
+    expect(await loadCollectionSize(db)).toEqual({ cards: 2100, reviews: reviews.filter((r) => r.rating !== 0).length });
+
+    expect(await buildDigestStep(db, 1000)).toBe(true);
+    expect(await loadDerivedBuild(db)).toEqual({ cards: 1000, cardsDone: false, reviews: 0, reviewsDone: false });
+    await continueDerivedBuild(db, { cardPage: 1000, reviewPage: 200 });
+    expect(await loadDerivedBuild(db)).toBeNull();
     await expectDerivedInStep();
     // And the upkeep carries on from there.
     const card = (await db.cards.get(cards[3]!.id))!;
     await gradeCard(db, { cardId: card.id, rating: 4, now: T0 + DAY, durationMs: 1, settings: DEFAULT_SETTINGS });
     await db.cards.add({ ...card, ...memoryOf(newMemory(T0)), id: 'own-new#answer', questionId: 'own-new' });
+    await expectDerivedInStep();
+  });
+
+  it('counts every write made while the build runs exactly once: grades, undos, new and deleted cards, between any two steps', async () => {
+    const { cards, reviews } = v2Collection(40, 60);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('step' as const), page: fc.integer({ min: 1, max: 15 }) }),
+            fc.record({ kind: fc.constant('grade' as const), card: fc.integer({ min: 0, max: 39 }), rating: fc.integer({ min: 1, max: 4 }) }),
+            fc.record({ kind: fc.constant('undo' as const) }),
+            fc.record({ kind: fc.constant('add' as const), at: fc.integer({ min: 0, max: 99999 }) }),
+            fc.record({ kind: fc.constant('delete' as const), card: fc.integer({ min: 0, max: 39 }) }),
+            fc.record({ kind: fc.constant('edit-log' as const), review: fc.integer({ min: 0, max: 59 }), rating: fc.integer({ min: 0, max: 4 }) }),
+          ),
+          { maxLength: 25 },
+        ),
+        async (steps) => {
+          db.close();
+          const name = `derived-build-${++n}`;
+          await writeVersion2(name, cards, reviews);
+          db = openDatabase(name);
+          let now = T0 + DAY;
+          const done: string[] = [];
+          for (const step of steps) {
+            if (step.kind === 'step') {
+              if (!(await buildDigestStep(db, step.page))) await buildTalliesStep(db, step.page);
+            } else if (step.kind === 'grade') {
+              now += MIN;
+              const cardId = cards[step.card]!.id;
+              if (await db.cards.get(cardId)) {
+                done.push((await gradeCard(db, { cardId, rating: step.rating as Rating, now, durationMs: 500, settings: DEFAULT_SETTINGS })).review.id);
+              }
+            } else if (step.kind === 'undo' && done.length) {
+              await undoReview(db, done.pop()!).catch(() => undefined);
+            } else if (step.kind === 'add') {
+              // Ids on both sides of the cursor.
+              const id = `own-${String(step.at).padStart(5, '0')}x#answer`;
+              await db.cards.put({ ...(cards[0] as CardRow), id, questionId: id.slice(0, -7) });
+            } else if (step.kind === 'delete') {
+              await db.cards.delete(cards[step.card]!.id);
+            } else if (step.kind === 'edit-log') {
+              const stored = await db.reviews.get(reviews[step.review]!.id);
+              if (stored) await db.reviews.put({ ...stored, rating: step.rating as ReviewRow['rating'] });
+            }
+          }
+          await continueDerivedBuild(db, { cardPage: 7, reviewPage: 9 });
+          expect(await loadDerivedBuild(db)).toBeNull();
+          await expectDerivedInStep();
+          await db.delete();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 90_000);
+
+  it('a build that was interrupted resumes from its last committed step after the app opens again', async () => {
+    const name = 'migration-interrupted';
+    const { cards, reviews } = v2Collection(300, 400);
+    await writeVersion2(name, cards, reviews);
+    db = openDatabase(name);
+    await buildDigestStep(db, 100);
+    await buildDigestStep(db, 100);
+    db.close();
+    db = openDatabase(name);
+    expect(await loadDerivedBuild(db)).toEqual({ cards: 200, cardsDone: false, reviews: 0, reviewsDone: false });
+    const stop = new AbortController();
+    let steps = 0;
+    await continueDerivedBuild(db, { cardPage: 50, reviewPage: 50, signal: stop.signal, pause: async () => void (++steps === 4 && stop.abort()) });
+    expect(await loadDerivedBuild(db)).toMatchObject({ cardsDone: true, reviewsDone: false, reviews: 100 });
+    db.close();
+    db = openDatabase(name);
+    await continueDerivedBuild(db, { cardPage: 50, reviewPage: 50 });
     await expectDerivedInStep();
   });
 });

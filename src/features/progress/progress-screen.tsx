@@ -2,7 +2,7 @@ import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuestions } from '../../db/hooks/questions.ts';
 import { useServices, useSettings } from '../../db/hooks/services.tsx';
-import { formatDuration, formatPercent } from '../../ui/format.ts';
+import { formatDuration, formatPercent, preparingProgressText } from '../../ui/format.ts';
 import { masteryReports, type GroupMastery, type QuestionLookup, type TopicMastery } from '../../core/mastery/mastery.ts';
 import { interviewStatus, reviewsScheduledBefore } from '../../core/mastery/readiness.ts';
 import { dueForecast } from '../../core/mastery/forecast.ts';
@@ -48,6 +48,7 @@ export default function ProgressScreen() {
   );
 
   if (load.status === 'failed') return <p role="alert" className="alert">{load.message}</p>;
+  if (load.status === 'building') return <Preparing cards={load.build.cards} reviews={load.build.reviews} />;
   if (!data || !mastery || !forecast || !status) return <p role="status">Computing your progress…</p>;
 
   const { now } = mastery;
@@ -270,6 +271,17 @@ function ReviewHistory({ reviews }: { reviews: ReviewStatistics }) {
 }
 
 /** Before the first grade every table would read 0 %: say instead what this page will show. */
+/** The first build of the progress tables after an update, which runs in the background. */
+function Preparing({ cards, reviews }: { cards: number; reviews: number }) {
+  return (
+    <section aria-labelledby="progress-heading" className="stack progress">
+      <h1 id="progress-heading">Progress</h1>
+      <p role="status">{preparingProgressText(cards, reviews)}</p>
+      <p><Link to="/">Review meanwhile</Link></p>
+    </section>
+  );
+}
+
 function NothingYet() {
   return (
     <section aria-labelledby="progress-heading" className="stack progress">

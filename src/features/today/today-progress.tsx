@@ -3,8 +3,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { useQuestions } from '../../db/hooks/questions.ts';
-import { formatPercent } from '../../ui/format.ts';
+import { formatPercent, preparingProgressText } from '../../ui/format.ts';
 import { loadCardDigest, loadRecentReviewCounts } from '../../db/stats-repo.ts';
+import { loadDerivedBuild } from '../../db/derived-build.ts';
 import { digestCards } from '../../core/mastery/card-digest.ts';
 import { masteryReport, type QuestionLookup } from '../../core/mastery/mastery.ts';
 import { streaks } from '../../core/mastery/review-stats.ts';
@@ -40,13 +41,17 @@ function TodayProgressLine() {
   const data = useLiveQuery(async () => {
     if (!loaded) return undefined;
     const at = now();
+    // Until the first build after an update ends, the tables hold part of the collection.
+    const build = await loadDerivedBuild(db);
+    if (build) return { at, build };
     const [digest, counts] = await Promise.all([loadCardDigest(db), loadRecentReviewCounts(db, at, dayStartHour)]);
-    return { at, digest, counts };
+    return { at, digest, counts, build: null };
   }, [db, now, loaded, dayStartHour]);
   const lookup: QuestionLookup = useCallback((id) => byId.get(id), [byId]);
 
   const line = useMemo(() => {
     if (!data) return null;
+    if (data.build) return { preparing: preparingProgressText(data.build.cards, data.build.reviews) };
     const rank = (key: string) => {
       const i = (TECHNOLOGIES as readonly string[]).indexOf(key);
       return i < 0 ? TECHNOLOGIES.length : i;
@@ -62,6 +67,13 @@ function TodayProgressLine() {
   }, [data, lookup]);
 
   if (!line) return null;
+  if ('preparing' in line) {
+    return (
+      <p className="today-progress" role="status">
+        <Link to="/progress">{line.preparing}</Link>
+      </p>
+    );
+  }
   return (
     <p className="today-progress">
       <Link to="/progress" aria-label={`Progress: mastery ${line.mastery || 'none yet'}; ${line.streak}`}>
