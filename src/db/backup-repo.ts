@@ -13,7 +13,7 @@ import { getMeta, loadSettings, setMeta, updateSettings } from './settings-repo.
 import { hasReviews, markReviews } from './reviews-marker.ts';
 import { noteLocalReplace, queueReviews, refuseReplaceWhileSyncing } from './sync-repo.ts';
 import { UNDO_INFO_KEY, allTables, backupPieces } from './backup-read.ts';
-import { makeSnapshot } from './snapshot-repo.ts';
+import { loadSnapshotInfo, makeSnapshot } from './snapshot-repo.ts';
 
 // The backup machinery (schemas, merge, CSV) is imported on use: Today shows loadBackupStatus,
 // and the first screen must not carry code that only Settings needs.
@@ -381,6 +381,7 @@ export async function importBackup(
   // reviews instead: that is the restore after a wipe.) No snapshot, no Replace.
   if (mode === 'replace') await refuseReplaceWhileSyncing(db);
   if (mode === 'replace') await snapshotBeforeReplace(db, now);
+  if (mode === 'merge') await snapshotBeforeMerge(db, now);
   const incoming: Collection<CardRow, ReviewRow> = {
     cards: reconciled.cards.map(toCardRow),
     reviews: backup.reviews,
@@ -467,6 +468,28 @@ async function snapshotBeforeReplace(db: RehearseDb, now: number): Promise<void>
     if (isQuotaError(error)) throw error;
     const reason = (error as Error)?.message || String(error);
     throw new Error(`the automatic snapshot of your current data could not be saved first (${reason.slice(0, 150)})`);
+  }
+}
+
+/**
+ * Brings the automatic snapshot up to date before a Merge when reviews were made since it, so a
+ * crash that costs the database mid-import loses none of them. A snapshot that cannot be saved
+ * does not stop the Merge (which changes nothing on failure), except when storage is full, where
+ * the Merge could not be saved either.
+ */
+async function snapshotBeforeMerge(db: RehearseDb, now: number): Promise<void> {
+  const [{ isQuotaError }, { snapshotStaleForImport }, kept, latest] = await Promise.all([
+    import('../core/backup/storage-errors.ts'),
+    import('../core/backup/snapshot-policy.ts'),
+    loadSnapshotInfo(db),
+    db.reviews.orderBy('reviewedAt').last(),
+  ]);
+  if (!snapshotStaleForImport(kept, latest?.reviewedAt ?? null)) return;
+  try {
+    await makeSnapshot(db, now, 'before-merge');
+  } catch (error) {
+    if (isQuotaError(error)) throw error;
+    console.error('the snapshot before a merge was not saved', error);
   }
 }
 

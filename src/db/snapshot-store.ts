@@ -164,6 +164,6 @@ function soundInfo(value: unknown): SnapshotInfo | null {
     cards: info.cards!,
     bytes: info.bytes!,
     compressed: info.compressed === true,
-    reason: info.reason === 'before-replace' ? 'before-replace' : 'daily',
+    reason: info.reason === 'before-replace' || info.reason === 'before-merge' ? info.reason : 'daily',
   };
 }

@@ -137,6 +137,26 @@ describe('the automatic snapshot', () => {
     expect(await loadSnapshotInfo(db)).toMatchObject({ madeAt: T0 + 41 * DAY, reviews: makeBackup().reviews.length });
   });
 
+  it('is brought up to date before a Merge when reviews were made since it, so a database lost mid-import loses none of them', async () => {
+    // The day's snapshot, then a second session's grade that only the database holds.
+    expect(await takeDailySnapshot(db, T0 + DAY)).toMatchObject({ made: true, info: { reviews: 4 } });
+    await grade('py-b#answer', 3, T0 + DAY + 2 * 3_600_000);
+    const beforeImport = await collectionOf(db);
+
+    await importBackup(db, makeBackup(), 'merge', T0 + DAY + 3 * 3_600_000, BANK);
+    expect(await loadSnapshotInfo(db)).toMatchObject({ madeAt: T0 + DAY + 3 * 3_600_000, reviews: 5, reason: 'before-merge' });
+    // The import then dies with the whole store: the snapshot gives back every review made here.
+    await wipe();
+    const read = await readSnapshot(db);
+    if (!read.ok) throw new Error(read.error);
+    await importBackup(db, read.backup, 'replace', T0 + DAY + 4 * 3_600_000, BANK);
+    expect((await collectionOf(db)).reviews).toEqual(beforeImport.reviews);
+
+    // Nothing new since (the restore onto the empty database kept it too): the next Merge makes no other.
+    await importBackup(db, makeBackup(), 'merge', T0 + DAY + 5 * 3_600_000, BANK);
+    expect(await loadSnapshotInfo(db)).toMatchObject({ madeAt: T0 + DAY + 3 * 3_600_000, reason: 'before-merge' });
+  });
+
   it('refuses a damaged snapshot with a clear message and changes nothing', async () => {
     await makeSnapshot(db, T0 + DAY, 'daily');
     const before = await collectionOf(db);

@@ -16,7 +16,7 @@ export interface SnapshotInfo {
   reason: SnapshotReason;
 }
 
-export type SnapshotReason = 'daily' | 'before-replace';
+export type SnapshotReason = 'daily' | 'before-replace' | 'before-merge';
 
 export interface DueInput {
   /** The snapshot kept now, if any. */
@@ -36,6 +36,18 @@ export function snapshotDue({ last, hasReviews, dayStartHour, now }: DueInput): 
   if (!hasReviews) return false;
   if (!last || !Number.isFinite(last.madeAt)) return true;
   return studyDay(last.madeAt, dayStartHour).start !== studyDay(now, dayStartHour).start;
+}
+
+/**
+ * Whether a Merge should first bring the snapshot up to date: some review was written after it
+ * (a grade since the day's snapshot). A browser killed mid-import can lose its whole IndexedDB
+ * store (Chromium's LevelDB; see README "Crashes during an import"), and the snapshot is then
+ * all that is left: it must hold every review the learner made here. Reviews the file brings
+ * are in the file.
+ */
+export function snapshotStaleForImport(last: Pick<SnapshotInfo, 'madeAt'> | null, latestReviewAt: number | null): boolean {
+  if (latestReviewAt === null) return false;
+  return !last || latestReviewAt >= last.madeAt;
 }
 
 /** What the collection a new snapshot would hold looks like. */
