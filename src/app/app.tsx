@@ -5,6 +5,7 @@ import type { RehearseDb } from '../db/database.ts';
 import { loadBank, type Bank } from '../db/bank.ts';
 import { syncBankCards } from '../db/cards-repo.ts';
 import { loadAccount } from '../db/sync-repo.ts';
+import { noteRunningPage, retireReusedLog } from '../db/unclean-exit.ts';
 import { ServicesProvider, useSettings, type Services } from '../db/hooks/services.tsx';
 import TodayScreen from '../features/today/today-screen.tsx';
 import { UpdatePrompt } from './update-prompt.tsx';
@@ -39,7 +40,9 @@ export function App({ db, now, initialPath }: AppProps) {
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const bank: Bank = await loadBank();
+      const [bank, unclean] = await Promise.all([loadBank(), noteRunningPage(db.name)]);
+      // Before anything else is written, and before the learner can close the app again.
+      if (unclean) await retireReusedLog(db);
       await syncBankCards(db, bank, now());
       if (!cancelled) setServices({ db, bank, now });
       // Sync resumes only where the learner turned it on: PouchDB is not in the initial JavaScript.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readStore, useServedBuild } from './browser.ts';
 import type { CardRow, ReviewRow } from '../../src/db/database.ts';
-import { backupFile, cardsNotReplayed, killBrowser, killDuringImport, mergeToEnd, openProfile, previewImport, storedCounts, waitForToday } from '../faults/kill.ts';
+import { backupFile, cardsNotReplayed, indexedDbFiles, killBrowser, killDuringImport, mergeToEnd, openProfile, previewImport, storedCounts, waitForToday } from '../faults/kill.ts';
 import { backupTextV1, makeBackup } from '../core/backup/backup-fixtures.ts';
 import { makeQuestion } from '../fixtures.ts';
 
@@ -158,8 +158,13 @@ describe('a browser killed mid-write loses nothing it confirmed and never the da
       await page.getByRole('button', { name: 'Merge', exact: true }).click();
       await killDuringImport(page, dir, bytes);
       await context.close().catch(() => undefined);
+      // The write-ahead log the kill may have torn (the newest one), which LevelDB would reuse.
+      const logs = (files: Record<string, number>) => Object.keys(files).filter((f) => /\d+\.log$/.test(f)).sort();
+      const tornLog = logs(indexedDbFiles(dir)).at(-1);
       await launch();
       await context.close(); // closed as soon as Today shows: the pattern that once found the database gone
+      // The app noticed the unclean exit and made LevelDB retire that log before Today showed.
+      expect(logs(indexedDbFiles(dir)), 'the log left by the kill is retired by the next launch').not.toContain(tornLog);
       await launch();
       const stored = await storedCounts(page);
       if (!stored || stored.reviews === 0) {
