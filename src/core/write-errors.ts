@@ -16,5 +16,5 @@ export function writeFailureMessage(what: string, error: unknown): string {
   if (isStorageFull(error)) return `${what} could not be saved: this device’s storage is full. Nothing was changed; free some space, then try again.`;
   const e = error as { message?: unknown; name?: unknown } | null;
   const detail = typeof e?.message === 'string' && e.message ? e.message : typeof e?.name === 'string' ? e.name : String(error);
-  return `${what} could not be saved: ${detail.slice(0, 200)}. Nothing was changed; try again.`;
+  return `${what} could not be saved: ${detail.slice(0, 200).replace(/[.\s]+$/, '')}. Nothing was changed; try again.`;
 }
