@@ -142,3 +142,20 @@ export async function refused(page: Page, what: RegExp): Promise<string> {
 export async function noRawErrors(page: Page): Promise<void> {
   for (const text of await page.getByRole('alert').allTextContents()) expect(text).not.toMatch(RAW);
 }
+
+/** Waits until the automatic snapshot is a file in the Origin Private File System (Chromium keeps it there). */
+export async function snapshotKept(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      try {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
+        await dir.getFileHandle('rehearse.snapshot');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    undefined,
+    { polling: 100 },
+  );
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { ROOT, readReviewLog, useServedBuild } from './browser.ts';
-import { databaseDigest, fillStorage, freeStorage, noRawErrors, openDevice as openQuotaDevice, refused } from './quota.ts';
+import { databaseDigest, fillStorage, freeStorage, noRawErrors, openDevice as openQuotaDevice, refused, snapshotKept } from './quota.ts';
 import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../src/core/backup/backup-format.ts';
 import { serializeBackup } from '../../src/core/backup/write-backup.ts';
 import { DEFAULT_PARAMETERS, encodeConfig, grade, newMemory, scheduleConfigFrom, type MemoryState, type Rating } from '../../src/core/scheduling/fsrs.ts';
@@ -38,23 +38,6 @@ async function fillOwnQuestion(page: Page, title: string): Promise<void> {
 function dateKey(time: number): string {
   const d = new Date(time);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Waits until the automatic snapshot is a file in the Origin Private File System (Chromium keeps it there). */
-async function snapshotKept(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      try {
-        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-        await dir.getFileHandle('rehearse.snapshot');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    undefined,
-    { polling: 100 },
-  );
 }
 
 /** The snapshot file's size and time: a refused write must not have touched it either. */
