@@ -3,6 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import type { RehearseDb } from '../db/database.ts';
 import { appliedCount, loadAccount, outboxSize, relinkAfterReplace, resetSyncProgress, saveAccount, seedOutbox, type SyncAccount } from '../db/sync-repo.ts';
 import { pullChanges, pushOutbox, type Mirror } from './sync-engine.ts';
+import { isStorageFull, writeFailureMessage } from '../core/write-errors.ts';
 
 /**
  * The running sync: signs in with a CouchDB cookie session (the password is sent once and never
@@ -188,6 +189,8 @@ interface Running {
   stop: AbortController;
   /** A first sync (or a long absence): the server held this many more changes than applied here at the start. */
   big: { base: number; expected: number } | null;
+  /** Set when a full disk refused the mirror: it is opened afresh then (see reopenMirror). */
+  reopen: ReturnType<typeof setTimeout> | null;
 }
 let running: Running | null = null;
 
@@ -221,7 +224,12 @@ export async function connect(db: RehearseDb, input: { server: string; user: str
     start(db, account);
     return { ok: true };
   } catch (error) {
-    const message = error instanceof SyncError ? error.message : `Could not connect: ${String(error)}`;
+    const message =
+      error instanceof SyncError
+        ? error.message
+        : isStorageFull(error)
+          ? writeFailureMessage('Connecting to sync', error)
+          : `Could not connect: ${String(error)}`;
     syncStatus.setState({ ...IDLE, state: 'error', message });
     return { ok: false, message };
   }
@@ -247,7 +255,7 @@ function start(db: RehearseDb, account: SyncAccount): void {
     fetch: (url: RequestInfo | URL, init?: RequestInit) => serverFetch(url, init, stopController.signal),
     skip_setup: true,
   });
-  const current: Running = { db, mirror, remote, replication: null, idle: false, timer: null, retry: null, failures: 0, stop: stopController, big: null };
+  const current: Running = { db, mirror, remote, replication: null, idle: false, timer: null, retry: null, failures: 0, stop: stopController, big: null, reopen: null };
   running = current;
   syncStatus.setState({ ...IDLE, state: 'syncing', lastSyncAt: account.lastSyncAt });
   void measureBacklog(current);
@@ -419,13 +427,33 @@ async function round(): Promise<void> {
     }
   } catch (error) {
     // Only IndexedDB work fails here (the server is the replication's business): say so and try again soon.
-    if (running === current) syncStatus.setState({ state: 'error', message: `Could not apply sync changes on this device: ${(error as Error)?.message ?? String(error)}. Trying again.` });
+    if (running === current) {
+      const full = isStorageFull(error);
+      const message = full
+        ? `${writeFailureMessage('Changes from your other devices', error)} Sync tries again on its own.`
+        : `Could not apply sync changes on this device: ${(error as Error)?.message ?? String(error)}. Trying again.`;
+      syncStatus.setState({ state: 'error', message });
+      // A PouchDB database refused by a full disk keeps failing even once there is space again:
+      // open the mirror afresh after a pause (or at once with "Sync now").
+      if (full && !current.reopen) current.reopen = setTimeout(() => void reopenMirror(current), REOPEN_MS);
+    }
   } finally {
     roundRunning = false;
     const more = again;
     again = false;
-    if (running === current) schedule(more ? 0 : OUTBOX_POLL_MS);
+    if (running === current && !current.reopen) schedule(more ? 0 : OUTBOX_POLL_MS);
   }
+}
+
+/** Pause before the mirror is opened afresh after a full disk refused it. */
+const REOPEN_MS = 5000;
+
+async function reopenMirror(current: Running): Promise<void> {
+  if (running !== current) return;
+  const account = await loadAccount(current.db);
+  if (running !== current) return;
+  await stop();
+  if (account?.connected && !running) start(current.db, account);
 }
 
 /** "Sync now": try the server at once, even during a pause after failures. */
@@ -433,6 +461,7 @@ export function syncNow(): void {
   const current = running;
   if (!current) return;
   if (syncStatus.getState().state === 'signed-out') return;
+  if (current.reopen) return void reopenMirror(current);
   current.failures = 0;
   if (current.retry) clearTimeout(current.retry);
   current.retry = null;
@@ -449,6 +478,7 @@ async function stop(): Promise<void> {
   current.stop.abort();
   if (current.timer) clearTimeout(current.timer);
   if (current.retry) clearTimeout(current.retry);
+  if (current.reopen) clearTimeout(current.reopen);
   current.replication?.cancel();
   // A batch being applied finishes (or rolls back) in its own transaction before the mirror closes.
   while (roundRunning) await new Promise((r) => setTimeout(r, 20));
@@ -459,7 +489,16 @@ async function stop(): Promise<void> {
 export async function disconnect(db: RehearseDb): Promise<void> {
   await stop();
   const account = await loadAccount(db);
-  if (account) await saveAccount(db, { ...account, connected: false });
+  if (account) {
+    try {
+      await saveAccount(db, { ...account, connected: false });
+    } catch (error) {
+      // Refused (storage full): the account is still stored as connected, so sync carries on
+      // as before rather than stopping until the next launch. The caller says what failed.
+      if (account.connected) start(db, account);
+      throw error;
+    }
+  }
   await fetch(`${account?.server}/_session`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
   syncStatus.setState({ ...IDLE });
 }

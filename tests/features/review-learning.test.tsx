@@ -132,7 +132,7 @@ describe('grading safely', () => {
     const shown = (await db.cards.toArray()).filter((c) => c.bucket === 0).sort((a, b) => a.due - b.due)[0]!.id;
     await db.cards.delete(shown);
     await user.keyboard('3');
-    expect(await screen.findByRole('alert')).toHaveTextContent(`This grade was not saved: Card ${shown} does not exist. Nothing was recorded; try again.`);
+    expect(await screen.findByRole('alert')).toHaveTextContent(`This grade could not be saved: Card ${shown} does not exist. Nothing was changed; try again.`);
     expect(prompt()).toBe(first);
     expect(screen.getByRole('group', { name: 'Grade your recall' })).toBeInTheDocument();
     expect(await db.reviews.count()).toBe(0);

@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../src/app/app.tsx';
 import { openDatabase, type RehearseDb } from '../../src/db/database.ts';
 import { createOwnQuestion } from '../../src/db/library-repo.ts';
+import { updateSettings } from '../../src/db/settings-repo.ts';
+import { DEFAULT_PARAMETERS } from '../../src/core/scheduling/fsrs.ts';
 import { useWriteFailure } from '../../src/ui/write-failures.tsx';
 import { makeQuestion } from '../fixtures.ts';
 
@@ -115,6 +117,53 @@ describe('with storage full, every write says what was not saved and changes not
     await user.click(screen.getByRole('button', { name: 'Add question' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(new RegExp(`^Your question ${FULL.source}`));
     expect(screen.getByLabelText('Question')).toHaveValue('What does a full disk do?');
+    diskFull = false;
+    expect(await everything()).toEqual(before);
+    expect(rejections).toEqual([]);
+  });
+
+  it('review: a refused grade, undo, bury or suspend keeps the card on screen and says so in the one message', async () => {
+    const user = await open('/review');
+    const prompt = () => screen.getByRole('heading', { level: 1 }).textContent;
+    await user.click(await screen.findByRole('button', { name: 'Show answer' }, { timeout: 20_000 }));
+    await user.click(screen.getByRole('button', { name: /^Good/ }));
+    await user.click(await screen.findByRole('button', { name: 'Show answer' }));
+    const shown = prompt();
+    const before = { ...(await everything()), reviews: await db.reviews.toArray() };
+    diskFull = true;
+    await user.click(screen.getByRole('button', { name: /^Good/ }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(new RegExp(`^This grade ${FULL.source}`));
+    expect(prompt()).toBe(shown);
+    expect(screen.getByRole('button', { name: /^Good/ })).toBeEnabled();
+    for (const [button, what] of [['Undo', 'Undoing your last grade'], ['Bury until tomorrow', 'Burying this card'], ['Suspend', 'Suspending this card']] as const) {
+      await user.click(screen.getByRole('button', { name: button }));
+      await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(new RegExp(`^${what} ${FULL.source}`)));
+      expect(prompt()).toBe(shown);
+    }
+    diskFull = false;
+    expect({ ...(await everything()), reviews: await db.reviews.toArray() }).toEqual(before);
+    // With space again the same grade goes through, and the message goes away.
+    await user.click(screen.getByRole('button', { name: /^Good/ }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(await db.reviews.count()).toBe(2);
+    expect(rejections).toEqual([]);
+  });
+
+  it('Settings: the retention helper’s Use and Reset to default parameters say what was not saved, not a raw error', async () => {
+    await updateSettings(db, { interviewDate: '2026-06-20', desiredRetention: 0.7, fsrsParameters: [...DEFAULT_PARAMETERS] });
+    const user = await open('/settings');
+    const compare = await screen.findByRole('button', { name: 'Compare retentions' });
+    await waitFor(() => expect(compare).toBeEnabled());
+    await user.click(compare);
+    const use = await screen.findByRole('button', { name: /^Use \d+ %$/ }, { timeout: 20_000 });
+    const before = await everything();
+    diskFull = true;
+    await user.click(use);
+    expect((await screen.findByRole('alert')).textContent).toMatch(new RegExp(`^The desired retention ${FULL.source}`));
+    expect(screen.queryByText(/^Nothing changed:/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Reset to default parameters' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(new RegExp(`^Going back to the default parameters ${FULL.source}`)));
+    expect(screen.queryByText(/^Nothing changed:/)).toBeNull();
     diskFull = false;
     expect(await everything()).toEqual(before);
     expect(rejections).toEqual([]);

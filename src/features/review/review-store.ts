@@ -1,4 +1,4 @@
-import { writeFailureMessage } from '../../core/write-errors.ts';
+import { runWrite } from '../../ui/write-failures.tsx';
 import { create } from 'zustand';
 import type { RehearseDb, CardRow } from '../../db/database.ts';
 import { gradeCard, loadTodayQueue, undoReview, type QueueOptions } from '../../db/cards-repo.ts';
@@ -90,14 +90,6 @@ const initial = {
   notice: null,
 };
 
-function describe(error: unknown): string {
-  const e = error as { name?: string; message?: string };
-  if (e?.name === 'QuotaExceededError' || e?.name === 'QuotaExceeded' || /quota/i.test(e?.message ?? '')) {
-    return 'Your device refused to save this grade because its storage is full. Nothing was recorded: free some space and grade again.';
-  }
-  return `This grade was not saved: ${e?.message ?? String(error)}. Nothing was recorded; try again.`;
-}
-
 const learnAheadMs = (ctx: Context) => ctx.settings.learnAheadMinutes * 60_000;
 
 export const useReviewStore = create<ReviewState>()((set, get) => ({
@@ -161,33 +153,34 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
       return;
     }
     set({ busy: true, message: null, notice: null });
-    try {
-      // Awaited: the grade is committed before the next card is shown. Scheduled at the
-      // instant the buttons were computed, so it sets the interval the button showed.
-      const { review, card } = await gradeCard(ctx.db, {
+    // Awaited: the grade is committed before the next card is shown. Scheduled at the
+    // instant the buttons were computed, so it sets the interval the button showed.
+    // A refused grade leaves the card on screen, answer open, and says why (the one write-failure path).
+    const graded = await runWrite('This grade', () =>
+      gradeCard(ctx.db, {
         cardId: currentId,
         rating,
         now: previewAt,
         durationMs: Math.min(now - shownAt, 10 * 60_000),
         settings: ctx.settings,
-      });
-      const next = applyGrade(session, currentId, rating, review.id, card, now - shownAt, dayEnd);
-      const cards = new Map(get().cards).set(card.id, card);
-      const nextId = currentCardId(next, now, learnAheadMs(ctx));
-      set({
-        session: next,
-        cards,
-        currentId: nextId,
-        status: nextId ? 'active' : 'finished',
-        revealed: false,
-        ticked: new Set(),
-        typedAnswer: '',
-        shownAt: now,
-        busy: false,
-      });
-    } catch (error) {
-      set({ busy: false, message: describe(error) });
-    }
+      }),
+    );
+    if (!graded) return set({ busy: false });
+    const { review, card } = graded;
+    const next = applyGrade(session, currentId, rating, review.id, card, now - shownAt, dayEnd);
+    const cards = new Map(get().cards).set(card.id, card);
+    const nextId = currentCardId(next, now, learnAheadMs(ctx));
+    set({
+      session: next,
+      cards,
+      currentId: nextId,
+      status: nextId ? 'active' : 'finished',
+      revealed: false,
+      ticked: new Set(),
+      typedAnswer: '',
+      shownAt: now,
+      busy: false,
+    });
   },
 
   async undo(ctx) {
@@ -196,49 +189,44 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     const result = undoLast(session);
     if (!result) return;
     set({ busy: true, message: null });
-    try {
-      const card = await undoReview(ctx.db, result.undone.reviewId);
-      const now = ctx.now();
-      set({
-        session: result.session,
-        cards: new Map(get().cards).set(card.id, card),
-        currentId: result.undone.cardId,
-        status: 'active',
-        revealed: true,
-        ticked: new Set(),
-        shownAt: now - result.undone.durationMs,
-        previewAt: now,
-        busy: false,
-      });
-    } catch (error) {
-      set({ busy: false, message: writeFailureMessage('Undoing your last grade', error) });
-    }
+    const card = await runWrite('Undoing your last grade', () => undoReview(ctx.db, result.undone.reviewId));
+    if (!card) return set({ busy: false });
+    const now = ctx.now();
+    set({
+      session: result.session,
+      cards: new Map(get().cards).set(card.id, card),
+      currentId: result.undone.cardId,
+      status: 'active',
+      revealed: true,
+      ticked: new Set(),
+      shownAt: now - result.undone.durationMs,
+      previewAt: now,
+      busy: false,
+    });
   },
 
   async setAside(ctx, how) {
     const { session, currentId, busy, dayEnd } = get();
     if (!session || !currentId || busy) return;
     set({ busy: true, message: null });
-    try {
-      if (how === 'bury') await buryCard(ctx.db, currentId, dayEnd);
-      else await setCardSuspended(ctx.db, currentId, true);
-      const now = ctx.now();
-      const next = setAsideCard(session, currentId);
-      const nextId = currentCardId(next, now, learnAheadMs(ctx));
-      set({
-        session: next,
-        currentId: nextId,
-        status: nextId ? 'active' : 'finished',
-        revealed: false,
-        ticked: new Set(),
-        typedAnswer: '',
-        shownAt: now,
-        busy: false,
-        notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
-      });
-    } catch (error) {
-      set({ busy: false, message: writeFailureMessage(how === 'bury' ? 'Burying this card' : 'Suspending this card', error) });
-    }
+    const done = await runWrite(how === 'bury' ? 'Burying this card' : 'Suspending this card', () =>
+      (how === 'bury' ? buryCard(ctx.db, currentId, dayEnd) : setCardSuspended(ctx.db, currentId, true)).then(() => true),
+    );
+    if (!done) return set({ busy: false });
+    const now = ctx.now();
+    const next = setAsideCard(session, currentId);
+    const nextId = currentCardId(next, now, learnAheadMs(ctx));
+    set({
+      session: next,
+      currentId: nextId,
+      status: nextId ? 'active' : 'finished',
+      revealed: false,
+      ticked: new Set(),
+      typedAnswer: '',
+      shownAt: now,
+      busy: false,
+      notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
+    });
   },
 
   refresh(ctx) {

@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../db/hooks/services.tsx';
@@ -75,7 +76,9 @@ export function ParametersSection() {
         before: { logLoss: outcome.before.logLoss, rmse: outcome.before.rmse },
         after: { logLoss: outcome.after.logLoss, rmse: outcome.after.rmse },
       };
-      const saved = await saveFit(db, outcome.weights, record, record.fittedAt);
+      const saved = await runWrite('The optimised parameters', () => saveFit(db, outcome.weights, record, record.fittedAt));
+      // A refused write has its one message on screen already; the parameters are unchanged.
+      if (!saved) return;
       if (!saved.ok) throw new Error(`The result could not be saved (${saved.errors.join('; ')}). Your parameters are unchanged.`);
       const figures = `Log loss ${outcome.before.logLoss.toFixed(4)} → ${outcome.after.logLoss.toFixed(4)}, RMSE ${percent(outcome.before.rmse)} → ${percent(outcome.after.rmse)} over ${outcome.before.count.toLocaleString()} reviews.`;
       setMessage(
@@ -92,7 +95,9 @@ export function ParametersSection() {
   }
 
   async function backToDefaults() {
-    const result = await resetParameters(db, now()).catch((error: unknown) => ({ ok: false as const, errors: [String(error)] }));
+    setMessage(null);
+    const result = await runWrite('Going back to the default parameters', () => resetParameters(db, now()));
+    if (!result) return;
     setMessage(result.ok ? { text: 'Back to the default FSRS-6 parameters from the next card.' } : { text: `Nothing changed: ${result.errors.join('; ')}`, alert: true });
   }
 

@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useState } from 'react';
 import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { loadForecastCards } from '../../db/cards-repo.ts';
@@ -66,7 +67,9 @@ export function RetentionSection({ formUnsaved }: { formUnsaved: boolean }) {
       setMessage({ text: 'Save or undo your changes in the form above first: using a retention here would replace them.', alert: true });
       return;
     }
-    const saved = await updateSettings(db, { desiredRetention: retention }).catch((error: unknown) => ({ ok: false as const, errors: [String(error)] }));
+    const saved = await runWrite('The desired retention', () => updateSettings(db, { desiredRetention: retention }));
+    // A refused write has its one message on screen already.
+    if (!saved) return setMessage(null);
     setMessage(saved.ok ? { text: `Desired retention set to ${pct(retention)}. It applies from the next card.` } : { text: `Nothing changed: ${saved.errors.join('; ')}`, alert: true });
   }
 

@@ -1,3 +1,4 @@
+import { runWrite } from '../../ui/write-failures.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../db/hooks/services.tsx';
@@ -103,7 +104,10 @@ export function SyncSection() {
             </form>
           )}
           <button type="button" onClick={() => client?.syncNow()}>Sync now</button>{' '}
-          <button type="button" onClick={() => void client?.disconnect(db)}>Disconnect</button>
+          <button type="button" onClick={() => {
+            // Refused (storage full): the one message says so, and sync carries on as before.
+            if (client) void runWrite('Disconnecting', () => client.disconnect(db));
+          }}>Disconnect</button>
           <p>Disconnecting keeps everything on this device.</p>
         </>
       ) : (

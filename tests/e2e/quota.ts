@@ -1,0 +1,161 @@
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/**
+ * A full disk in Chromium, for the storage-full tests (issue 13 item 5): the origin's quota,
+ * lowered through the DevTools protocol, refuses IndexedDB, Cache and file-system writes with
+ * QuotaExceededError exactly as a full phone does.
+ */
+
+export interface Served {
+  browser: () => Browser;
+  url: () => string;
+}
+
+const SLOW = 45_000;
+/** The quota from the first write on: plenty for the tests, but finite (see openDevice). */
+const ROOMY = 40 * 1024 * 1024;
+
+/** The words every refused write must say: why, and that nothing changed. */
+export const FULL = /storage is full[^]*Nothing was (changed|recorded)/;
+/** Error text that must never reach the learner. */
+export const RAW = /AbortError|QuotaExceededError|DOMException|\[object |undefined|Error:/;
+
+export interface Device {
+  /** The origin whose quota is changed. */
+  origin: string;
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  /** Uncaught errors and unhandled rejections that reached the window. */
+  uncaught: () => Promise<string[]>;
+}
+
+export async function openDevice(served: Served, path = '/'): Promise<Device> {
+  // No service worker: its precache would be refused too, and it is not what this test is about.
+  const context = await served.browser().newContext({ serviceWorkers: 'block', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(SLOW);
+  await context.addInitScript(() => {
+    const seen: string[] = ((window as unknown as { __uncaught: string[] }).__uncaught = []);
+    window.addEventListener('unhandledrejection', (e) => seen.push(`unhandled rejection: ${String((e.reason as Error)?.stack ?? e.reason)}`));
+    window.addEventListener('error', (e) => seen.push(`uncaught: ${e.message}`));
+  });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  const cdp = await context.newCDPSession(page);
+  // A finite quota from the first write on. Chromium's IndexedDB keeps the space a quota check
+  // found for 30 s and hands it out without asking again; gigabytes found at the start would let
+  // writes through for half a minute after the storage is "filled" (see fillStorage).
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: served.url(), quotaSize: ROOMY });
+  await page.goto(served.url() + path);
+  const uncaught = async () => [...pageErrors, ...(await page.evaluate(() => (window as unknown as { __uncaught: string[] }).__uncaught))];
+  return { context, page, cdp, uncaught, origin: served.url() };
+}
+
+
+/**
+ * Fills the storage as a full phone would: the quota drops below what is already stored, so every
+ * further byte is refused. (Not to the usage exactly: in-memory storage shrinks as it compacts,
+ * which would leave room for small writes.) A write bigger than any space IndexedDB may still hand
+ * out on its own makes it ask the quota manager again; that write must itself be refused.
+ */
+export async function fillStorage({ page, cdp, origin }: Device): Promise<void> {
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.max(1, Math.floor(usage / 2)) });
+  const probe = await page.evaluate(
+    (bytes) =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open('quota-probe');
+        open.onupgradeneeded = () => open.result.createObjectStore('probe');
+        open.onerror = () => resolve(`open failed: ${open.error?.name}`);
+        open.onsuccess = () => {
+          const db = open.result;
+          // Random bytes: Chromium compresses a value before it counts it against the quota.
+          const value = new Uint8Array(bytes);
+          for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(value.subarray(i, i + 65_536));
+          const tx = db.transaction('probe', 'readwrite');
+          tx.objectStore('probe').put(value, 'probe');
+          tx.oncomplete = () => (db.close(), resolve('stored'));
+          tx.onabort = () => (db.close(), resolve(tx.error?.name ?? 'aborted'));
+        };
+      }),
+    ROOMY + 8 * 1024 * 1024,
+  );
+  expect(probe, 'the storage is full').toBe('QuotaExceededError');
+}
+
+/** Space again, as after the learner freed some. */
+export async function freeStorage({ cdp, origin }: Device): Promise<void> {
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+}
+
+/** A digest of every row of every store of the app's database, to prove nothing changed. */
+export function databaseDigest(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, string>>((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const rows: Record<string, unknown[]> = {};
+          for (const name of names) tx.objectStore(name).getAll().onsuccess = (e) => (rows[name] = (e.target as IDBRequest<unknown[]>).result);
+          tx.oncomplete = async () => {
+            db.close();
+            const out: Record<string, string> = {};
+            for (const name of names) {
+              const bytes = new TextEncoder().encode(JSON.stringify(rows[name]));
+              const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+              out[name] = `${rows[name]!.length} rows ${[...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+            }
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/** Waits for the alert that names what was not saved, and checks it says why in plain words. */
+export async function refused(page: Page, what: RegExp): Promise<string> {
+  const alert = page.getByRole('alert').filter({ hasText: what });
+  await alert.first().waitFor().catch(async (error: Error) => {
+    // Name what the screen said instead: the failure to diagnose.
+    const said = [...(await page.getByRole('alert').allTextContents()), ...(await page.getByRole('status').allTextContents())];
+    throw new Error(`${error.message}\nOn screen: ${JSON.stringify(said)}`);
+  });
+  // In sight, wherever the page was scrolled to when the write was refused.
+  expect(await alert.first().evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return box.bottom > 0 && box.top < innerHeight;
+  }), 'the message is in view').toBe(true);
+  const text = (await alert.first().textContent()) ?? '';
+  expect(text).toMatch(FULL);
+  expect(text).not.toMatch(RAW);
+  return text;
+}
+
+/** Every alert on screen: none may carry raw error text. */
+export async function noRawErrors(page: Page): Promise<void> {
+  for (const text of await page.getByRole('alert').allTextContents()) expect(text).not.toMatch(RAW);
+}
+
+/** Waits until the automatic snapshot is a file in the Origin Private File System (Chromium keeps it there). */
+export async function snapshotKept(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      try {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
+        await dir.getFileHandle('rehearse.snapshot');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    undefined,
+    { polling: 100 },
+  );
+}
