@@ -39,6 +39,33 @@ async function device(name: string): Promise<RehearseDb> {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/**
+ * Times each batch of a loop that reports progress once per batch, and sums them up: first and
+ * last batch, and the mean of each tenth of the run, which shows whether a batch costs more as
+ * the database fills.
+ */
+function batchTimer(start: number): { tick: () => void; summary: () => string } {
+  const times: number[] = [];
+  let last = start;
+  return {
+    tick: () => {
+      const at = performance.now();
+      times.push(at - last);
+      last = at;
+    },
+    summary: () => {
+      // The last batch is the remainder (often a handful of documents): the first full one is compared with the last full one.
+      const full = times.length > 2 ? times.slice(0, -1) : times;
+      const size = Math.max(1, Math.ceil(full.length / 10));
+      const tenths: string[] = [];
+      for (let i = 0; i < full.length; i += size) {
+        const part = full.slice(i, i + size);
+        tenths.push((part.reduce((a, b) => a + b, 0) / part.length).toFixed(0));
+      }
+      return `first ${full[0]?.toFixed(0)} ms, last full ${full.at(-1)?.toFixed(0)} ms; mean by tenths of the run: ${tenths.join(' ')} ms (${times.length} batches)`;
+    },
+  };
+}
 
 it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, and one grade from A to B`, async () => {
   const remote = new PouchDB(`${couch.url}/${databaseFor('bench')}`, { auth: { username: 'bench', password: 'bench' }, skip_setup: true });
@@ -59,7 +86,8 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   const mirrorA = new PouchDB('bench-mirror-a', { adapter: 'memory' });
 
   let t = performance.now();
-  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2);
+  const pushBatches = batchTimer(t);
+  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2, pushBatches.tick);
   const outboxToMirror = performance.now() - t;
   t = performance.now();
   await PouchDB.replicate(mirrorA, remote, { batch_size: 500 });
@@ -71,7 +99,9 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   await PouchDB.replicate(remote, mirrorB, { batch_size: 500 });
   const download = performance.now() - t;
   t = performance.now();
-  const pulled = await pullChanges(b, mirrorB, T0);
+  // Each batch's cost (read from the mirror, validate, apply with replay and checkpoint), in order.
+  const pullBatches = batchTimer(t);
+  const pulled = await pullChanges(b, mirrorB, T0, pullBatches.tick);
   const apply = performance.now() - t;
   expect(pulled.reviewsAdded).toBe(REVIEWS);
 
@@ -90,6 +120,8 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
       `sync bench, ${REVIEWS.toLocaleString('en')} reviews, ${QUESTIONS * 2} cards (node, fake-indexeddb, pouchdb-server over HTTP on loopback):`,
       `  push: outbox → mirror ${seconds(outboxToMirror)}, mirror → server ${seconds(upload)} (total ${seconds(outboxToMirror + upload)})`,
       `  pull: server → mirror ${seconds(download)}, mirror → Dexie (validate, apply, replay) ${seconds(apply)} in ${pulled.batches} batches (total ${seconds(download + apply)})`,
+      `  outbox → mirror per batch of 500: ${pushBatches.summary()}`,
+      `  mirror → Dexie per batch of 500: ${pullBatches.summary()}`,
       `  one grade from A's Dexie to B's Dexie: ${oneTrip.toFixed(0)} ms (plus up to 1 s outbox poll in the app)`,
     ].join('\n'),
   );
