@@ -4,6 +4,7 @@
 // Nothing of ours is mocked: the app's Dexie database (fake-indexeddb), its sync client and
 // PouchDB's replication run as in the app; PouchDB's memory adapter holds the mirror.
 import 'fake-indexeddb/auto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type RehearseDb, type ReviewRow } from '../../src/db/database.ts';
 import { gradeCard, memoryOf, replayLog, syncBankCards } from '../../src/db/cards-repo.ts';
@@ -21,7 +22,7 @@ type MemoryPouch = new (name: string, options: { adapter: string }) => {
   changes(o: { since: number; limit?: number }): Promise<{ results: { id: string; seq: number }[] }>;
 };
 
-const USERS = ['ann', 'bob', 'cyd', 'dan', 'eve'].map((user) => ({ user, password: `${user}-pw` }));
+const USERS = ['ann', 'bob', 'cyd', 'dan', 'eve', 'fay'].map((user) => ({ user, password: `${user}-pw` }));
 const T0 = Date.UTC(2026, 4, 10, 9);
 const QUESTIONS = Array.from({ length: 20 }, (_, i) => makeQuestion(`py-q${i}`));
 
@@ -160,6 +161,77 @@ describe('sync when the server misbehaves (real pouchdb-server behind a misbehav
     await waitFor(async () => (await serverReviewIds('ann')).length === 700 + gradedHere);
     await client.disconnect(db);
   }, 180_000);
+
+  it('a server that accepts the connection and then sends nothing: "Syncing…" turns into "offline, will retry" after the answer timeout, waiting longer each time; a quiet live feed is not mistaken for it; all arrives once the server answers', async () => {
+    // The production timeout is 30 s; the same code with 3 s here (the live feed's heartbeat follows it).
+    client.configureSync({ answerTimeoutMs: 3000 });
+    try {
+      const db = await device('fay');
+      expect(await connect(db, 'fay')).toEqual({ ok: true });
+      await upToDate();
+      // Idle and healthy: the live feed stays open past the timeout, kept alive by the server's heartbeats.
+      const wentOffline: string[] = [];
+      const watch = client.syncStatus.subscribe((s) => {
+        if (s.state !== 'up-to-date' && s.state !== 'syncing') wentOffline.push(`${s.state}: ${s.message}`);
+      });
+      await waitFor(() => proxy.log.some((r) => r.path.includes('feed=longpoll') && (r.heartbeats ?? 0) >= 4));
+      watch();
+      expect(wentOffline).toEqual([]);
+      expect(status().state).toBe('up-to-date');
+
+      // The server (or a proxy in front of it) now takes requests and never answers.
+      proxy.fault = { kind: 'silent' };
+      const retries: string[] = [];
+      const unsubscribe = client.syncStatus.subscribe((s) => {
+        if (s.state === 'offline' && s.message !== retries.at(-1)) retries.push(s.message!);
+      });
+      client.syncNow();
+      expect(status().state).toBe('syncing');
+      await waitFor(() => retries.length >= 2);
+      unsubscribe();
+      for (const m of retries) expect(m).toMatch(/^The server did not answer in time\. Working offline; will retry in \d+ s\.$/);
+      const pauses = retries.map((m) => Number(/will retry in (\d+) s\.$/.exec(m)?.[1]));
+      expect(pauses[0]).toBe(1);
+      expect(pauses[1]).toBeGreaterThan(pauses[0]!);
+      // Grading goes on meanwhile.
+      await gradeHere(db, 'py-q2#answer', T0 + 30_000);
+      expect(await db.reviews.count()).toBe(1);
+
+      // The server answers again: the planned retry sends the grade and brings what the other device sent.
+      await putOnServer('fay', otherDeviceReviews('fay-other', 3));
+      proxy.fault = { kind: 'none' };
+      await upToDate();
+      expect(status().message).toBeNull();
+      expect(await db.reviews.count()).toBe(4);
+      await waitFor(async () => (await serverReviewIds('fay')).length === 4);
+      await cardsMatchReplay(db);
+      await client.disconnect(db);
+    } finally {
+      client.configureSync({});
+    }
+  }, 180_000);
+
+  it('connecting to a server that accepts the connection and never answers ends with a message after the answer timeout, not an endless "Connecting…"', async () => {
+    client.configureSync({ answerTimeoutMs: 1500 });
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const db = await device('fay-silent');
+      const server = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const result = await client.connect(db, { server, user: 'fay', password: password('fay') }, T0);
+      expect(result).toEqual({ ok: false, message: `${server} did not answer within 1.5 s. Check the address, or try again later. Nothing was synced.` });
+      expect(status().state).toBe('error');
+      expect(await loadAccount(db)).toBeNull();
+    } finally {
+      client.configureSync({});
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => silent.close(done));
+    }
+  }, 60_000);
 
   it('a slow server: grading goes on at once, the status shows syncing, and the grades arrive when the answers do', async () => {
     const db = await device('eve');
