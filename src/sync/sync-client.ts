@@ -463,9 +463,12 @@ async function round(): Promise<void> {
     // Documents just put in the mirror still have to reach the server: wait for the replication's next pause.
     if (pushed.pushed) current.idle = false;
     const big = current.big;
+    // Each round counts from what is applied when it starts (not from the connect): otherwise the
+    // progress would start again from 0 every round.
+    const appliedAtStart = big ? await appliedCount(current.db) : 0;
     const onPulled = (seen: number) => {
       if (!big || !connected() || running !== current) return;
-      const done = Math.min(big.expected, big.base + seen);
+      const done = Math.min(big.expected, Math.max(big.base, appliedAtStart + seen));
       syncStatus.setState({ state: 'syncing', phase: 'receiving', done: done - big.base, total: big.expected - big.base });
     };
     if (big) onPulled(0);
