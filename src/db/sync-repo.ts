@@ -16,7 +16,8 @@ import {
   type SyncDoc,
 } from '../core/sync/sync-docs.ts';
 import { CARD_KINDS, cardId, type CardKind } from '../core/bank/cards.ts';
-import { newMemory } from '../core/scheduling/fsrs.ts';
+import { newMemory, type MemoryState } from '../core/scheduling/fsrs.ts';
+import { appendedLogState } from '../core/backup/reconcile-cards.ts';
 import { settingsFromStored, validateSettings, type Settings } from '../core/settings.ts';
 import { bucketOf, type CardRow, type CustomQuestionRow, type OutboxRow, type RehearseDb, type ReviewRow } from './database.ts';
 
@@ -319,12 +320,13 @@ export async function applyIncoming(
     const reviews = docs.filter((d) => d.kind === 'review').map((d) => d.review as ReviewRow);
     const voids = docs.filter((d) => d.kind === 'review-void');
     const voidedNow = new Set(voids.map((d) => d.reviewId));
+    let fresh: ReviewRow[] = [];
     if (reviews.length) {
       const [existing, voided] = await Promise.all([
         db.reviews.bulkGet(reviews.map((r) => r.id)),
         db.syncState.bulkGet(reviews.map((r) => VOIDED + r.id)),
       ]);
-      const fresh = reviews.filter((r, i) => !existing[i] && !voided[i] && !voidedNow.has(r.id));
+      fresh = reviews.filter((r, i) => !existing[i] && !voided[i] && !voidedNow.has(r.id));
       await db.reviews.bulkAdd(fresh);
       // A review that came from elsewhere is already on the server: never queue it back.
       await db.outbox.bulkDelete(fresh.map((r) => reviewDocId(r.id)));
@@ -359,7 +361,7 @@ export async function applyIncoming(
       }
     }
     if (touched.size) {
-      const { changed, notReplayed } = await replayTouched(db, [...touched]);
+      const { changed, notReplayed } = await replayCardsAfter(db, [...touched], fresh, firstBefore, replayTouched);
       await db.cards.bulkPut(changed);
       report.notReplayed = notReplayed;
       for (const [id, review] of firstBefore) {
@@ -372,6 +374,53 @@ export async function applyIncoming(
     await db.syncState.put({ id: CHECKPOINT_ID, seq: checkpoint, applied: ((before?.applied as number | undefined) ?? 0) + seen });
     return report;
   });
+}
+
+/**
+ * The touched cards' new states. A card that only gained reviews later than its last grade goes
+ * on from its stored state over those reviews alone (a first sync brings a long log batch after
+ * batch: replaying each card's whole log again would make every batch cost more than the last);
+ * any other card (a void, a review that sorts among the stored ones, no grade yet) replays its
+ * whole log.
+ */
+async function replayCardsAfter(
+  db: RehearseDb,
+  touched: readonly string[],
+  added: readonly ReviewRow[],
+  voided: ReadonlyMap<string, unknown>,
+  replayTouched: ReplayTouched,
+): Promise<{ changed: CardRow[]; notReplayed: string[] }> {
+  const addedByCard = new Map<string, ReviewRow[]>();
+  for (const review of added) {
+    const list = addedByCard.get(review.cardId);
+    if (list) list.push(review);
+    else addedByCard.set(review.cardId, [review]);
+  }
+  const stored = await db.cards.bulkGet([...touched]);
+  const changed: CardRow[] = [];
+  const notReplayed: string[] = [];
+  const whole: string[] = [];
+  touched.forEach((id, i) => {
+    const card = stored[i];
+    if (!card) return;
+    const reviews = addedByCard.get(id);
+    let memory: MemoryState | null = null;
+    try {
+      memory = reviews && !voided.has(id) ? appendedLogState(id, card, reviews) : null;
+    } catch {
+      // As a whole replay would: the card keeps its stored state.
+      notReplayed.push(id);
+      return;
+    }
+    if (memory) changed.push({ ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) });
+    else whole.push(id);
+  });
+  if (whole.length) {
+    const replayed = await replayTouched(db, whole);
+    changed.push(...replayed.changed);
+    notReplayed.push(...replayed.notReplayed);
+  }
+  return { changed, notReplayed };
 }
 
 export async function loadCheckpoint(db: RehearseDb): Promise<string | number | undefined> {

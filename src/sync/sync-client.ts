@@ -14,7 +14,7 @@ import { isStorageFull, writeFailureMessage } from '../core/write-errors.ts';
 
 type Replication = { on(event: string, fn: (x: unknown) => void): Replication; cancel(): void };
 type PouchDatabase = Mirror & {
-  sync(remote: PouchDatabase, options: { live: boolean; retry: boolean; batch_size: number; batches_limit: number }): Replication;
+  sync(remote: PouchDatabase, options: { live: boolean; retry: boolean; batch_size: number; batches_limit: number; heartbeat: number }): Replication;
   replicate: { from(remote: PouchDatabase, options: { batch_size: number; batches_limit: number }): Replication };
   info(): Promise<{ doc_count: number }>;
   destroy(): Promise<unknown>;
@@ -133,41 +133,116 @@ export function databaseFor(user: string): string {
   return `userdb-${[...new TextEncoder().encode(user)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Longest wait for one answer; the live changes feed waits for news longer than this, so it is exempt. */
-const ANSWER_TIMEOUT_MS = 60_000;
+/** How long the app waits on the server, in milliseconds. */
+export interface SyncTiming {
+  /**
+   * Longest silence on one request: no byte of an answer (headers or body) for this long and
+   * the request fails, so sync says "offline" and retries with backoff instead of showing
+   * "Syncing…" forever on a server that accepted the connection and then went quiet.
+   */
+  answerTimeoutMs: number;
+}
+export const DEFAULT_TIMING: SyncTiming = { answerTimeoutMs: 30_000 };
+let timing: SyncTiming = DEFAULT_TIMING;
+
+/** Changes the timing for the next requests (tests use a short timeout instead of waiting 30 s). */
+export function configureSync(options: Partial<SyncTiming>): void {
+  timing = { ...DEFAULT_TIMING, ...options };
+}
 
 /**
- * Every request to the server: with the session cookie, and an answer that is not CouchDB's
- * (an HTML error page from a proxy) turned into an error that says so, instead of a JSON
- * parse error deep inside PouchDB.
+ * The live changes feed waits for news far longer than the answer timeout; the server keeps it
+ * under that timeout by sending a newline this often (CouchDB's heartbeat), so a quiet feed is
+ * told apart from a silent server.
+ */
+const heartbeatMs = () => Math.max(100, Math.min(10_000, Math.floor(timing.answerTimeoutMs / 3)));
+
+/** The server sent nothing for too long. Name and message are the error's own (PouchDB passes errors on as plain copies). */
+function silenceError(ms: number): Error {
+  const error = new Error(`The server sent nothing for ${ms / 1000} s.`);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/**
+ * Every request to the server: with the session cookie; failing with a TimeoutError once the
+ * server sends nothing for `answerTimeoutMs` (before the headers, or between two parts of the
+ * body); and an answer that is not CouchDB's (an HTML error page from a proxy) turned into an
+ * error that says so, instead of a JSON parse error deep inside PouchDB.
  */
 async function serverFetch(url: RequestInfo | URL, init: RequestInit | undefined, stopped: AbortSignal): Promise<Response> {
-  const live = String(url).includes('feed=longpoll');
-  const signals = [stopped, ...(init?.signal ? [init.signal] : live ? [] : [AbortSignal.timeout(ANSWER_TIMEOUT_MS)])];
+  const limit = timing.answerTimeoutMs;
+  const silent = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const heard = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => silent.abort(silenceError(limit)), limit);
+  };
+  const done = () => clearTimeout(timer);
+  heard();
   let response: Response;
   try {
-    response = await fetch(url, { ...init, credentials: 'include', signal: AbortSignal.any(signals) });
+    response = await fetch(url, { ...init, credentials: 'include', signal: AbortSignal.any([stopped, silent.signal, ...(init?.signal ? [init.signal] : [])]) });
   } catch (error) {
+    done();
     // After a disconnect, a request still open (the live feed) is cut; PouchDB no longer listens
     // for its answer, so its failure must not surface as an unhandled rejection: it never settles.
     if (stopped.aborted) return new Promise<Response>(() => undefined);
-    throw error;
+    throw silent.signal.aborted ? silent.signal.reason : error;
   }
   const type = response.headers.get('content-type') ?? '';
-  if (!response.ok && !type.includes('json')) throw new ServerAnswerError(response.status, response.statusText);
-  return response;
+  if (!response.ok && !type.includes('json')) {
+    done();
+    throw new ServerAnswerError(response.status, response.statusText);
+  }
+  if (!response.body) {
+    done();
+    return response;
+  }
+  // The body is read through a stream that restarts the silence timer on every part.
+  heard();
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const part = await reader.read();
+        if (part.done) {
+          done();
+          controller.close();
+          return;
+        }
+        heard();
+        controller.enqueue(part.value);
+      } catch (error) {
+        done();
+        controller.error(silent.signal.aborted ? silent.signal.reason : error);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** A request outside PouchDB (signing in and out) that gives up after the answer timeout. */
+function timedFetch(url: string, init: RequestInit): Promise<Response> {
+  return fetch(url, { ...init, credentials: 'include', signal: AbortSignal.timeout(timing.answerTimeoutMs) });
 }
 
 async function signIn(server: string, user: string, password: string): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(`${server}/_session`, {
+    response = await timedFetch(`${server}/_session`, {
       method: 'POST',
-      credentials: 'include',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: user, password }),
     });
-  } catch {
+  } catch (error) {
+    if ((error as Error)?.name === 'TimeoutError') {
+      throw new SyncError(`${server} did not answer within ${timing.answerTimeoutMs / 1000} s. Check the address, or try again later. Nothing was synced.`);
+    }
     throw new SyncError(`Cannot reach ${server}: check the address, your connection, and that the server allows this app (CORS).`);
   }
   if (response.status === 401) throw new SyncError('Wrong user name or password. Nothing was synced.');
@@ -290,7 +365,7 @@ function replicate(current: Running): void {
   current.replication = catchUp;
   follow(current, catchUp, () => {
     // … then both ways, live.
-    const live = current.mirror.sync(current.remote, { live: true, retry: false, batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT });
+    const live = current.mirror.sync(current.remote, { live: true, retry: false, batch_size: BATCH_SIZE, batches_limit: BATCHES_LIMIT, heartbeat: heartbeatMs() });
     current.replication = live;
     current.idle = true;
     follow(current, live, null);
@@ -396,9 +471,12 @@ async function round(): Promise<void> {
     // Documents just put in the mirror still have to reach the server: wait for the replication's next pause.
     if (pushed.pushed) current.idle = false;
     const big = current.big;
+    // Each round counts from what is applied when it starts (not from the connect): otherwise the
+    // progress would start again from 0 every round.
+    const appliedAtStart = big ? await appliedCount(current.db) : 0;
     const onPulled = (seen: number) => {
       if (!big || !connected() || running !== current) return;
-      const done = Math.min(big.expected, big.base + seen);
+      const done = Math.min(big.expected, Math.max(big.base, appliedAtStart + seen));
       syncStatus.setState({ state: 'syncing', phase: 'receiving', done: done - big.base, total: big.expected - big.base });
     };
     if (big) onPulled(0);
@@ -499,6 +577,7 @@ export async function disconnect(db: RehearseDb): Promise<void> {
       throw error;
     }
   }
-  await fetch(`${account?.server}/_session`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
+  // A server that does not answer cannot keep Disconnect waiting longer than the answer timeout.
+  if (account) await timedFetch(`${account.server}/_session`, { method: 'DELETE' }).catch(() => undefined);
   syncStatus.setState({ ...IDLE });
 }

@@ -1,9 +1,11 @@
 // Sync benchmark (`npm run bench:sync`): the initial sync of a collection to an empty second
-// device through a real pouchdb-server over HTTP, and one grade's trip from A to B.
+// device through a real pouchdb-server over HTTP, and one grade's trip from A to B, in Node and
+// in Chromium (the production build, two browser contexts).
 // Node with fake-indexeddb for Dexie (slower than Chromium's IndexedDB: an upper bound for the
 // apply step) and PouchDB's memory adapter for the mirrors. Timings are printed, not asserted.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openDatabase, type RehearseDb, type ReviewRow } from '../../src/db/database.ts';
 import { gradeCard, syncBankCards } from '../../src/db/cards-repo.ts';
 import { encodeConfig, newMemory, scheduleConfigFrom } from '../../src/core/scheduling/fsrs.ts';
@@ -11,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 import { saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
 import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
 import { makeQuestion } from '../fixtures.ts';
+import { launchBrowser, serveBuild } from '../e2e/browser.ts';
 // @ts-expect-error: a plain Node script without type declarations
 import { startSyncServer, databaseFor } from '../../src/server/sync-server.mjs';
 
@@ -27,7 +30,7 @@ beforeAll(async () => {
   (globalThis as { self?: unknown }).self ??= globalThis;
   PouchDB = (await import('pouchdb-browser')).default as unknown as PouchCtor;
   PouchDB.plugin((await import('pouchdb-adapter-memory')).default);
-  couch = await startSyncServer({ users: [{ user: 'bench', password: 'bench' }] });
+  couch = await startSyncServer({ users: [{ user: 'bench', password: 'bench' }, { user: 'trip', password: 'trip-pw' }] });
 });
 afterAll(() => couch?.stop());
 
@@ -39,6 +42,33 @@ async function device(name: string): Promise<RehearseDb> {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/**
+ * Times each batch of a loop that reports progress once per batch, and sums them up: first and
+ * last batch, and the mean of each tenth of the run, which shows whether a batch costs more as
+ * the database fills.
+ */
+function batchTimer(start: number): { tick: () => void; summary: () => string } {
+  const times: number[] = [];
+  let last = start;
+  return {
+    tick: () => {
+      const at = performance.now();
+      times.push(at - last);
+      last = at;
+    },
+    summary: () => {
+      // The last batch is the remainder (often a handful of documents): the first full one is compared with the last full one.
+      const full = times.length > 2 ? times.slice(0, -1) : times;
+      const size = Math.max(1, Math.ceil(full.length / 10));
+      const tenths: string[] = [];
+      for (let i = 0; i < full.length; i += size) {
+        const part = full.slice(i, i + size);
+        tenths.push((part.reduce((a, b) => a + b, 0) / part.length).toFixed(0));
+      }
+      return `first ${full[0]?.toFixed(0)} ms, last full ${full.at(-1)?.toFixed(0)} ms; mean by tenths of the run: ${tenths.join(' ')} ms (${times.length} batches)`;
+    },
+  };
+}
 
 it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, and one grade from A to B`, async () => {
   const remote = new PouchDB(`${couch.url}/${databaseFor('bench')}`, { auth: { username: 'bench', password: 'bench' }, skip_setup: true });
@@ -59,7 +89,8 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   const mirrorA = new PouchDB('bench-mirror-a', { adapter: 'memory' });
 
   let t = performance.now();
-  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2);
+  const pushBatches = batchTimer(t);
+  await pushOutbox(a, mirrorA, T0 + REVIEWS * 60_000 + 2, pushBatches.tick);
   const outboxToMirror = performance.now() - t;
   t = performance.now();
   await PouchDB.replicate(mirrorA, remote, { batch_size: 500 });
@@ -71,7 +102,9 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
   await PouchDB.replicate(remote, mirrorB, { batch_size: 500 });
   const download = performance.now() - t;
   t = performance.now();
-  const pulled = await pullChanges(b, mirrorB, T0);
+  // Each batch's cost (read from the mirror, validate, apply with replay and checkpoint), in order.
+  const pullBatches = batchTimer(t);
+  const pulled = await pullChanges(b, mirrorB, T0, pullBatches.tick);
   const apply = performance.now() - t;
   expect(pulled.reviewsAdded).toBe(REVIEWS);
 
@@ -90,7 +123,77 @@ it(`initial sync of ${REVIEWS.toLocaleString('en')} reviews to an empty device, 
       `sync bench, ${REVIEWS.toLocaleString('en')} reviews, ${QUESTIONS * 2} cards (node, fake-indexeddb, pouchdb-server over HTTP on loopback):`,
       `  push: outbox → mirror ${seconds(outboxToMirror)}, mirror → server ${seconds(upload)} (total ${seconds(outboxToMirror + upload)})`,
       `  pull: server → mirror ${seconds(download)}, mirror → Dexie (validate, apply, replay) ${seconds(apply)} in ${pulled.batches} batches (total ${seconds(download + apply)})`,
+      `  outbox → mirror per batch of 500: ${pushBatches.summary()}`,
+      `  mirror → Dexie per batch of 500: ${pullBatches.summary()}`,
       `  one grade from A's Dexie to B's Dexie: ${oneTrip.toFixed(0)} ms (plus up to 1 s outbox poll in the app)`,
     ].join('\n'),
   );
+});
+
+const TRIPS = 7;
+
+it(`one grade from A to B in Chromium: two browser contexts syncing through the app's own origin, ${TRIPS} grades`, async () => {
+  // The production build behind vite preview, which forwards /couchdb to the pouchdb-server (as
+  // the README's same-origin setup does). Each context is one device with the app as shipped.
+  const served = await serveBuild(undefined, { proxy: { '/couchdb': couch.url } });
+  const browser = await launchBrowser();
+  try {
+    const devices = [];
+    for (let i = 0; i < 2; i++) {
+      const context = await browser.newContext({ serviceWorkers: 'block' });
+      const page = await context.newPage();
+      await page.goto(`${served.url}/settings`);
+      await page.getByLabel('Server URL').fill(`${served.url}/couchdb`);
+      await page.getByLabel('User name').fill('trip');
+      await page.getByLabel('Password').fill('trip-pw');
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await page.getByText('Sync status: Up to date').waitFor({ timeout: 120_000 });
+      devices.push(page);
+    }
+    const [a, b] = devices as [Page, Page];
+    await a.goto(`${served.url}/review`);
+    const trips: number[] = [];
+    for (let i = 1; i <= TRIPS; i++) {
+      await a.getByRole('button', { name: 'Show answer' }).click();
+      const graded = a.getByRole('button', { name: /^Good · / });
+      await graded.waitFor();
+      // B looks at its own IndexedDB every 10 ms and reports the moment the review is there.
+      const arrived = b.evaluate(
+        (count) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('rehearse');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const look = () => {
+                const request = db.transaction('reviews').objectStore('reviews').count();
+                request.onsuccess = () => {
+                  if (request.result >= count) {
+                    db.close();
+                    resolve(Date.now());
+                  } else setTimeout(look, 10);
+                };
+                request.onerror = () => reject(request.error);
+              };
+              look();
+            };
+          }),
+        i,
+      );
+      const clicked = Date.now();
+      await graded.click();
+      trips.push((await arrived) - clicked);
+    }
+    const sorted = [...trips].sort((x, y) => x - y);
+    console.log(
+      [
+        `sync bench, one grade from A to B in Chromium (${TRIPS} grades; click on A → review in B's IndexedDB, through vite preview → pouchdb-server on loopback):`,
+        `  median ${sorted[Math.floor(sorted.length / 2)]} ms, min ${sorted[0]} ms, max ${sorted.at(-1)} ms (each: ${trips.join(', ')} ms; includes the outbox poll, up to 1 s)`,
+      ].join('\n'),
+    );
+    expect(trips).toHaveLength(TRIPS);
+  } finally {
+    await browser.close();
+    await served.server.close();
+  }
 });

@@ -12,15 +12,21 @@ export type Fault =
   | { kind: 'html-502' }
   | { kind: 'truncate' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'wrong-shape' };
+  | { kind: 'wrong-shape' }
+  /** Accepts the request and never answers (no status, no byte), as a hung server or proxy does. */
+  | { kind: 'silent' };
 
 export interface FlakyProxy {
   url: string;
   fault: Fault;
   /** Which requests the fault applies to (default: everything but signing in). */
   affects: (req: IncomingMessage) => boolean;
-  /** Requests seen, and for each `_changes` answer passed through, how many changes it held. */
-  log: { method: string; path: string; status: number; changes?: number }[];
+  /**
+   * Requests seen; for each `_changes` answer passed through, how many changes it held; for each
+   * `_bulk_get` or `_all_docs` answer, how many documents; for a live feed (streamed as it comes),
+   * how many heartbeats (lone newlines) went through.
+   */
+  log: { method: string; path: string; status: number; changes?: number; docs?: number; heartbeats?: number }[];
   close(): Promise<void>;
 }
 
@@ -46,6 +52,11 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       req.socket.destroy();
       return;
     }
+    if (fault.kind === 'silent') {
+      // Read the request, then nothing: the client waits until it gives up (or the proxy closes).
+      req.resume();
+      return;
+    }
     if (fault.kind === 'html-502') {
       entry.status = 502;
       res.writeHead(502, { 'Content-Type': 'text/html' });
@@ -58,6 +69,18 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host, 'accept-encoding': 'identity' } },
         (answer) => {
           const chunks: Buffer[] = [];
+          if (req.url!.includes('feed=longpoll') && proxy.fault.kind !== 'truncate' && proxy.fault.kind !== 'wrong-shape') {
+            // A live feed passes through as it comes, so the server's heartbeats reach the client.
+            entry.status = answer.statusCode!;
+            entry.heartbeats = 0;
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.on('data', (c: Buffer) => {
+              if (c.toString().trim() === '') entry.heartbeats!++;
+              res.write(c);
+            });
+            answer.on('end', () => res.end());
+            return;
+          }
           answer.on('data', (c: Buffer) => chunks.push(c));
           answer.on('end', () => {
             let body = Buffer.concat(chunks);
@@ -70,6 +93,14 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
                 entry.changes = (JSON.parse(body.toString()) as { results: unknown[] }).results.length;
               } catch {
                 // a heartbeat-only or streamed answer: not counted
+              }
+            }
+            if ((req.url!.includes('/_bulk_get') || req.url!.includes('/_all_docs')) && answer.statusCode === 200) {
+              try {
+                const data = JSON.parse(body.toString()) as { results?: { docs: { ok?: unknown }[] }[]; rows?: { doc?: unknown }[] };
+                entry.docs = data.results ? data.results.reduce((n, r) => n + r.docs.filter((d) => d.ok).length, 0) : (data.rows ?? []).filter((r) => r.doc).length;
+              } catch {
+                // not JSON: not counted
               }
             }
             // Faults that spoil an answer apply to answers that come back after they were set.

@@ -5,7 +5,10 @@ import { UndoRefusedError, gradeCard, replayLog, syncBankCards, undoReview } fro
 import { saveNote, setFlagged } from '../../src/db/library-repo.ts';
 import { setCardSuspended } from '../../src/db/card-actions.ts';
 import { loadSettings, updateSettings } from '../../src/db/settings-repo.ts';
-import { markPushed, readOutbox, saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
+import { applyIncoming, markPushed, readOutbox, saveAccount, seedOutbox } from '../../src/db/sync-repo.ts';
+import { replayTouchedCards } from '../../src/db/backup-repo.ts';
+import { reviewDoc } from '../../src/core/sync/sync-docs.ts';
+import type { ReviewRow } from '../../src/db/database.ts';
 import { pullChanges, pushOutbox, type Mirror } from '../../src/sync/sync-engine.ts';
 import { memoryOf } from '../../src/db/cards-repo.ts';
 import { makeQuestion } from '../fixtures.ts';
@@ -88,6 +91,48 @@ describe('live sync over CouchDB replication', () => {
     const replayed = (await replayLog(b.db)).get('py-a#answer')!;
     expect(memoryOf((await b.db.cards.get('py-a#answer'))!)).toEqual(replayed);
     expect((await b.db.cards.get('py-a#answer'))!.reps).toBe(1);
+  });
+
+  it('reviews that arrive batch after batch carry each card on from its last grade: the state its whole log replays to, without reading that log again', async () => {
+    const [a, b] = [await device(), await device()];
+    // Another device's long history of two cards, graded over weeks.
+    const theirs: ReviewRow[] = [];
+    for (let i = 0; i < 12; i++) {
+      for (const card of ['py-a#answer', 'py-b#mistakes']) theirs.push((await grade(a.db, card, ((i % 4) + 1) as Rating, T0 + i * 3 * 86_400_000 + (card === 'py-a#answer' ? 0 : 1000))).review);
+    }
+    const wholeLogReplays: string[][] = [];
+    const replayTouched = (db: RehearseDb, ids: readonly string[]) => {
+      wholeLogReplays.push([...ids]);
+      return replayTouchedCards(db, ids);
+    };
+    // Four reviews per batch, in the order they were made, as a first sync brings them.
+    for (let start = 0; start < theirs.length; start += 4) {
+      await applyIncoming(b.db, theirs.slice(start, start + 4).map(reviewDoc), start + 4, T0, replayTouched);
+      const replayed = await replayLog(b.db);
+      for (const card of ['py-a#answer', 'py-b#mistakes']) expect(memoryOf((await b.db.cards.get(card))!)).toEqual(replayed.get(card));
+    }
+    expect(memoryOf((await b.db.cards.get('py-a#answer'))!)).toEqual(memoryOf((await a.db.cards.get('py-a#answer'))!));
+    // Only the first batch (no grade here yet) replayed whole logs.
+    expect(wholeLogReplays).toEqual([['py-a#answer', 'py-b#mistakes']]);
+  });
+
+  it('a pulled review older than the card\'s last grade here is replayed in its place in the log, not after it', async () => {
+    const [a, b] = [await device(), await device()];
+    await grade(b.db, 'py-c#answer', 3, T0 + 10 * 60_000);
+    await grade(b.db, 'py-c#answer', 3, T0 + 86_400_000);
+    // Made on the other device between the two grades here (it was offline until now).
+    const earlier = (await grade(a.db, 'py-c#answer', 1, T0 + 20 * 60_000)).review;
+    const later = (await grade(a.db, 'py-a#answer', 4, T0 + 2 * 86_400_000)).review;
+    const wholeLogReplays: string[] = [];
+    const report = await applyIncoming(b.db, [reviewDoc(earlier), reviewDoc(later)], 2, T0, (db, ids) => {
+      wholeLogReplays.push(...ids);
+      return replayTouchedCards(db, ids);
+    });
+    const replayed = await replayLog(b.db);
+    expect(memoryOf((await b.db.cards.get('py-c#answer'))!)).toEqual(replayed.get('py-c#answer'));
+    expect(report.notReplayed).toEqual([]);
+    expect(memoryOf((await b.db.cards.get('py-a#answer'))!)).toEqual(replayed.get('py-a#answer'));
+    expect(wholeLogReplays).toEqual(['py-c#answer', 'py-a#answer']);
   });
 
   it('pulling the same changes twice changes nothing (idempotent apply and checkpoint)', async () => {

@@ -4,6 +4,7 @@
 // Nothing of ours is mocked: the app's Dexie database (fake-indexeddb), its sync client and
 // PouchDB's replication run as in the app; PouchDB's memory adapter holds the mirror.
 import 'fake-indexeddb/auto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type RehearseDb, type ReviewRow } from '../../src/db/database.ts';
 import { gradeCard, memoryOf, replayLog, syncBankCards } from '../../src/db/cards-repo.ts';
@@ -21,7 +22,7 @@ type MemoryPouch = new (name: string, options: { adapter: string }) => {
   changes(o: { since: number; limit?: number }): Promise<{ results: { id: string; seq: number }[] }>;
 };
 
-const USERS = ['ann', 'bob', 'cyd', 'dan', 'eve'].map((user) => ({ user, password: `${user}-pw` }));
+const USERS = ['ann', 'bob', 'cyd', 'dan', 'eve', 'fay'].map((user) => ({ user, password: `${user}-pw` }));
 const T0 = Date.UTC(2026, 4, 10, 9);
 const QUESTIONS = Array.from({ length: 20 }, (_, i) => makeQuestion(`py-q${i}`));
 
@@ -161,6 +162,77 @@ describe('sync when the server misbehaves (real pouchdb-server behind a misbehav
     await client.disconnect(db);
   }, 180_000);
 
+  it('a server that accepts the connection and then sends nothing: "Syncing…" turns into "offline, will retry" after the answer timeout, waiting longer each time; a quiet live feed is not mistaken for it; all arrives once the server answers', async () => {
+    // The production timeout is 30 s; the same code with 3 s here (the live feed's heartbeat follows it).
+    client.configureSync({ answerTimeoutMs: 3000 });
+    try {
+      const db = await device('fay');
+      expect(await connect(db, 'fay')).toEqual({ ok: true });
+      await upToDate();
+      // Idle and healthy: the live feed stays open past the timeout, kept alive by the server's heartbeats.
+      const wentOffline: string[] = [];
+      const watch = client.syncStatus.subscribe((s) => {
+        if (s.state !== 'up-to-date' && s.state !== 'syncing') wentOffline.push(`${s.state}: ${s.message}`);
+      });
+      await waitFor(() => proxy.log.some((r) => r.path.includes('feed=longpoll') && (r.heartbeats ?? 0) >= 4));
+      watch();
+      expect(wentOffline).toEqual([]);
+      expect(status().state).toBe('up-to-date');
+
+      // The server (or a proxy in front of it) now takes requests and never answers.
+      proxy.fault = { kind: 'silent' };
+      const retries: string[] = [];
+      const unsubscribe = client.syncStatus.subscribe((s) => {
+        if (s.state === 'offline' && s.message !== retries.at(-1)) retries.push(s.message!);
+      });
+      client.syncNow();
+      expect(status().state).toBe('syncing');
+      await waitFor(() => retries.length >= 2);
+      unsubscribe();
+      for (const m of retries) expect(m).toMatch(/^The server did not answer in time\. Working offline; will retry in \d+ s\.$/);
+      const pauses = retries.map((m) => Number(/will retry in (\d+) s\.$/.exec(m)?.[1]));
+      expect(pauses[0]).toBe(1);
+      expect(pauses[1]).toBeGreaterThan(pauses[0]!);
+      // Grading goes on meanwhile.
+      await gradeHere(db, 'py-q2#answer', T0 + 30_000);
+      expect(await db.reviews.count()).toBe(1);
+
+      // The server answers again: the planned retry sends the grade and brings what the other device sent.
+      await putOnServer('fay', otherDeviceReviews('fay-other', 3));
+      proxy.fault = { kind: 'none' };
+      await upToDate();
+      expect(status().message).toBeNull();
+      expect(await db.reviews.count()).toBe(4);
+      await waitFor(async () => (await serverReviewIds('fay')).length === 4);
+      await cardsMatchReplay(db);
+      await client.disconnect(db);
+    } finally {
+      client.configureSync({});
+    }
+  }, 180_000);
+
+  it('connecting to a server that accepts the connection and never answers ends with a message after the answer timeout, not an endless "Connecting…"', async () => {
+    client.configureSync({ answerTimeoutMs: 1500 });
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const db = await device('fay-silent');
+      const server = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const result = await client.connect(db, { server, user: 'fay', password: password('fay') }, T0);
+      expect(result).toEqual({ ok: false, message: `${server} did not answer within 1.5 s. Check the address, or try again later. Nothing was synced.` });
+      expect(status().state).toBe('error');
+      expect(await loadAccount(db)).toBeNull();
+    } finally {
+      client.configureSync({});
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => silent.close(done));
+    }
+  }, 60_000);
+
   it('a slow server: grading goes on at once, the status shows syncing, and the grades arrive when the answers do', async () => {
     const db = await device('eve');
     proxy.fault = { kind: 'delay', ms: 1500 };
@@ -232,7 +304,7 @@ describe('sync when the server misbehaves (real pouchdb-server behind a misbehav
     await client.disconnect(db);
   }, 180_000);
 
-  it('a first sync of a big collection shows "N of M", Disconnect mid-way leaves every applied batch whole with its checkpoint, and the next connect resumes where it stopped', async () => {
+  it('a first sync of a big collection shows "N of M" counting up, Disconnect mid-way leaves every applied batch whole with its checkpoint, and the next connect resumes where it stopped without downloading again what the mirror holds', async () => {
     const db = await device('dan');
     const all = otherDeviceReviews('dan', 3000);
     for (let i = 0; i < all.length; i += 1000) await putOnServer('dan', all.slice(i, i + 1000));
@@ -243,31 +315,46 @@ describe('sync when the server misbehaves (real pouchdb-server behind a misbehav
       if (s.state === 'syncing' && s.phase === 'receiving') seen.push({ done: s.done, total: s.total });
     });
     expect(await connect(db, 'dan')).toEqual({ ok: true });
-    await waitFor(() => status().phase === 'receiving' && status().done >= 500 && status().done < status().total);
+    await waitFor(() => status().phase === 'receiving' && status().done >= 1000 && status().done < status().total);
     expect(status().total).toBeGreaterThanOrEqual(3000);
     await client.disconnect(db);
     unsubscribe();
     proxy.fault = { kind: 'none' };
+    const account = (await loadAccount(db))!;
+    const mirror = new MemoryPouchDB(client.mirrorName(account), { adapter: 'memory' });
+    const inMirrorAtStop = (await mirror.changes({ since: 0 })).results.filter((c) => c.id.startsWith('review:')).length;
+    // (1000 changes applied include the server's design document.)
+    expect(inMirrorAtStop).toBeGreaterThanOrEqual(999);
 
     // Whole batches only: the reviews here are exactly those of the mirror's changes up to the stored checkpoint.
     const here = ((await db.reviews.toCollection().primaryKeys()) as string[]).sort();
     expect(here.length).toBeGreaterThan(0);
     expect(here.length).toBeLessThan(3000);
     const checkpoint = (await loadCheckpoint(db)) as number;
-    const account = (await loadAccount(db))!;
-    const mirror = new MemoryPouchDB(client.mirrorName(account), { adapter: 'memory' });
     const upTo = (await mirror.changes({ since: 0 })).results.filter((c) => c.seq <= checkpoint && c.id.startsWith('review:'));
     expect(upTo.map((c) => c.id.slice('review:'.length)).sort()).toEqual(here);
     await cardsMatchReplay(db);
     // Progress counted up and never past the total.
     expect(seen.length).toBeGreaterThan(1);
     for (const p of seen) expect(p.done).toBeLessThanOrEqual(p.total);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]!.done).toBeGreaterThanOrEqual(seen[k - 1]!.done);
     const appliedBefore = await appliedCount(db);
 
     // Connect again: the rest comes, nothing twice, and what was applied is not applied again.
+    const reconnectAt = proxy.log.length;
     expect(await connect(db, 'dan')).toEqual({ ok: true });
     await upToDate();
     expect(await db.reviews.count()).toBe(3000);
+    // The mirror carried on from its replication checkpoint, not from 0: no document it already
+    // held was downloaded again, and the server's feed (3001 changes with its design document)
+    // was listed again only from that checkpoint, which trails what the mirror holds by at most
+    // the one batch being written when Disconnect cut it.
+    const again = userdbRequests('dan', reconnectAt);
+    const docsDownloaded = again.reduce((n, r) => n + (r.docs ?? 0), 0);
+    const changesListed = again.reduce((n, r) => n + (r.changes ?? 0), 0);
+    expect(docsDownloaded).toBe(3000 - inMirrorAtStop);
+    expect(changesListed).toBeGreaterThanOrEqual(3000 - inMirrorAtStop);
+    expect(changesListed).toBeLessThanOrEqual(3001 - inMirrorAtStop + 500);
     await cardsMatchReplay(db);
     const inMirror = (await mirror.changes({ since: 0 })).results.length;
     // Applied once each (a document changed twice in the mirror may count twice), not the whole feed again.

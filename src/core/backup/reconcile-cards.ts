@@ -103,3 +103,18 @@ export function mergedLogState(
   const log = [...local, ...added].sort(byReplayOrder);
   return replay(cardId, log[0]!.before, log as Parameters<typeof replay>[2]);
 }
+
+/**
+ * A card's state once reviews that all come after its last grade join its log, or null when
+ * that is not certain. The stored state is the replay of the stored log (every writer keeps it
+ * so), and replay is a fold, so the fold goes on from it over the new reviews alone: the same
+ * state as a replay of the whole log, at a cost that does not grow with the log. Not certain
+ * (null, replay the whole log) when the card has no grade since its last reset (no last
+ * review time) or a new review is not strictly later than that grade (it may sort before it).
+ * Throws as replay does on a log no scheduler can follow.
+ */
+export function appendedLogState(cardId: string, stored: MemoryState, added: readonly LogEntry[]): MemoryState | null {
+  const last = stored.lastReview;
+  if (last === null || !added.length || !added.every((r) => r.reviewedAt > last)) return null;
+  return replay(cardId, stored, [...added].sort(byReplayOrder) as Parameters<typeof replay>[2]);
+}
