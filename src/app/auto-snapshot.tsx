@@ -3,7 +3,7 @@ import { useLocation } from 'react-router';
 import { useServices } from '../db/hooks/services.tsx';
 import { useWriteFailure } from '../ui/write-failures.tsx';
 import { writeFailureMessage } from '../core/write-errors.ts';
-import { SnapshotStopped, takeDailySnapshotOffThread } from '../workers/snapshot-client.ts';
+import { takeDailySnapshot } from '../db/snapshot-repo.ts';
 
 /**
  * Makes the daily automatic snapshot when it is due (at most once per study day, only when there
@@ -17,12 +17,9 @@ export function AutoSnapshot() {
   useEffect(() => {
     if (reviewing) return;
     let cancelled = false;
-    // Entering a review stops a snapshot under way: its long read would hold up a grade.
-    const stop = new AbortController();
     const run = () => {
       if (cancelled) return;
-      takeDailySnapshotOffThread(db, now(), stop.signal).catch((error: unknown) => {
-        if (error instanceof SnapshotStopped) return;
+      takeDailySnapshot(db, now()).catch((error: unknown) => {
         // Not a learner's action, so only a failure is worth their attention (a success is silent).
         useWriteFailure.getState().show(writeFailureMessage('The automatic snapshot of your data', error));
       });
@@ -32,14 +29,12 @@ export function AutoSnapshot() {
       const id = window.requestIdleCallback(run, { timeout: 10_000 });
       return () => {
         cancelled = true;
-        stop.abort();
         window.cancelIdleCallback(id);
       };
     }
     const timer = window.setTimeout(run, 1_000);
     return () => {
       cancelled = true;
-      stop.abort();
       window.clearTimeout(timer);
     };
   }, [db, now, reviewing]);

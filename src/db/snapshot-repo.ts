@@ -36,20 +36,10 @@ export type SnapshotOutcome =
   /** not-due: the daily one was made this study day, or there is nothing to keep. kept: the database has fewer reviews than the snapshot kept (emptied, or studied on after a wipe) and no Replace explains it. */
   | { made: false; why: 'not-due' | 'kept' };
 
-/** Tells this page's listeners that the snapshot was replaced (by this page or by its snapshot worker). */
-export function notifySnapshotChange(): void {
-  for (const listener of listeners) listener();
-}
-
-/**
- * One snapshot at a time per database: a Replace waits for a daily one under way, never
- * interleaves with it. Across tabs and the snapshot worker through a Web Lock; within one
- * context by a promise chain where Web Locks are missing.
- */
+/** One snapshot at a time per database: a Replace waits for a daily one under way, never interleaves with it. */
 const queues = new Map<string, Promise<unknown>>();
 
 function queued<T>(db: RehearseDb, work: () => Promise<T>): Promise<T> {
-  if (typeof navigator !== 'undefined' && navigator.locks) return navigator.locks.request(`rehearse-snapshot:${db.name}`, work) as Promise<T>;
   const previous = queues.get(db.name) ?? Promise.resolve();
   const next = previous.then(work, work);
   queues.set(db.name, next.catch(() => undefined));
@@ -77,7 +67,7 @@ async function makeNow(db: RehearseDb, now: number, reason: SnapshotReason): Pro
   if (!mayReplaceSnapshot(kept, { reviews: report.reviews, lastReplaceAt })) return { made: false, why: 'kept' };
   const info: SnapshotInfo = { madeAt: now, reviews: report.reviews, cards: report.cards, bytes: file.blob.size, compressed: file.compressed, reason };
   await snapshotStoreFor(db).write(file.blob, info);
-  notifySnapshotChange();
+  for (const listener of listeners) listener();
   return { made: true, info };
 }
 

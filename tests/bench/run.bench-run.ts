@@ -429,53 +429,6 @@ it(`measures Rehearse at ${n(TOTAL_CARDS)} cards and ${n(TOTAL_REVIEWS)} reviews
     rows.push({ measure: `JS heap after GC: ${screen}`, value: bytes === undefined || !Number.isFinite(bytes) ? null : megabytes(bytes) });
   }
 
-  await phase('daily snapshot', async () => {
-    // Made due by deleting the kept one; then measured from a launch: what the learner feels
-    // of it is the main thread's longest tasks after Today is ready, until the file is written.
-    const probe = await context.newPage();
-    await probe.goto(`${url}/robots.txt#bench-snapshot`, { waitUntil: 'commit' });
-    await probe.evaluate(async () => {
-      const root = await navigator.storage.getDirectory();
-      const dir = await root.getDirectoryHandle('rehearse-snapshots', { create: true });
-      await dir.removeEntry('rehearse.snapshot').catch(() => undefined);
-      await new Promise((resolve) => {
-        const request = indexedDB.deleteDatabase('rehearse-snapshots');
-        request.onsuccess = request.onerror = request.onblocked = resolve;
-      });
-    });
-    await probe.addInitScript(() => {
-      const tasks: { start: number; duration: number }[] = [];
-      (window as unknown as { benchLongTasks: typeof tasks }).benchLongTasks = tasks;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    await probe.goto(url);
-    await waitFor(probe, CONDITIONS.todayReady);
-    const readyAt = await probe.evaluate(() => performance.now());
-    await probe.waitForFunction(
-      async () => {
-        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots', { create: true });
-        return dir.getFileHandle('rehearse.snapshot').then((h) => h.getFile()).then((f) => f.size > 0, () => false);
-      },
-      undefined,
-      { timeout: LONG, polling: 250 },
-    );
-    const { writtenAt, tasks } = await probe.evaluate(() => ({
-      writtenAt: performance.now(),
-      tasks: (window as unknown as { benchLongTasks: { start: number; duration: number }[] }).benchLongTasks,
-    }));
-    const after = tasks.filter((t) => t.start >= readyAt);
-    const longest = after.reduce((m, t) => Math.max(m, t.duration), 0);
-    rows.push({ measure: 'daily snapshot: Today ready → snapshot written', value: writtenAt - readyAt, runs: 1, target: '—' });
-    rows.push({ measure: '  longest main-thread task meanwhile', value: longest, runs: 1, target: '≤ 200 (no frozen page)' });
-    evidence.push(
-      `Daily snapshot (made in a worker): written ${n(Math.round(writtenAt - readyAt))} ms after Today was ready; meanwhile ${after.length} long tasks ` +
-        `on the main thread, ${n(Math.round(after.reduce((a, t) => a + t.duration, 0)))} ms in all, the longest ${n(Math.round(longest))} ms.`,
-    );
-    await probe.close();
-  });
-
   await phase('backup', async () => {
     page.on('crash', () => failures.push('backup: the tab crashed'));
     await clickNav(page, 'Settings', settingsReady);
