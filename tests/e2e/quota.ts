@@ -149,8 +149,8 @@ export async function snapshotKept(page: Page): Promise<void> {
     async () => {
       try {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-        await dir.getFileHandle('rehearse.snapshot');
-        return true;
+        // The file exists from the moment its writer opens; it has bytes once the writer closed.
+        return (await (await dir.getFileHandle('rehearse.snapshot')).getFile()).size > 0;
       } catch {
         return false;
       }
