@@ -144,6 +144,8 @@ function summarise(report) {
   const row = {};
   for (const [id, label] of CATEGORIES) row[label] = report.categories[id]?.score ?? null;
   for (const [id, label] of METRICS) row[label] = report.audits[id]?.numericValue ?? null;
+  // Lighthouse's own CPU benchmark for the run: low means a busy machine (times then inflate).
+  row.cpu = report.environment?.benchmarkIndex ?? null;
   // Audits that cost points: binary ones failed, or metric-like ones scored under 0.9.
   row.failing = Object.values(report.audits)
     .filter((a) => a.score !== null && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual' && a.scoreDisplayMode !== 'notApplicable')
@@ -155,13 +157,14 @@ function summarise(report) {
 function format(label, value) {
   if (value === null) return '—';
   if (label === 'CLS') return value.toFixed(3);
+  if (label === 'cpu') return String(Math.round(value));
   if (['FCP', 'LCP', 'TBT'].includes(label)) return `${Math.round(value)} ms`;
   return value.toFixed(2);
 }
 
 function printTable(rows) {
-  const columns = ['route', 'app', ...CATEGORIES.map(([, l]) => l), ...METRICS.map(([, l]) => l), 'runs'];
-  const cells = rows.map((r) => [r.route, r.app, ...CATEGORIES.map(([, l]) => format(l, r[l])), ...METRICS.map(([, l]) => format(l, r[l])), String(r.runs)]);
+  const columns = ['route', 'app', ...CATEGORIES.map(([, l]) => l), ...METRICS.map(([, l]) => l), 'cpu', 'runs'];
+  const cells = rows.map((r) => [r.route, r.app, ...CATEGORIES.map(([, l]) => format(l, r[l])), ...METRICS.map(([, l]) => format(l, r[l])), format('cpu', r.cpu), String(r.runs)]);
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (values) => values.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(line(columns));
@@ -211,17 +214,17 @@ async function main() {
             const file = `${app.name.replace(/[^\w.-]+/g, '_')}${route.replace(/[^\w.-]+/g, '_')}-${runIndex + 1}.json`;
             writeFileSync(join(options.out, file), JSON.stringify(report));
           }
-          console.log(`[${done}/${total}] ${app.name} ${route}: perf ${format('perf', row.perf)} · TBT ${format('TBT', row.TBT)} · LCP ${format('LCP', row.LCP)}`);
+          console.log(`[${done}/${total}] ${app.name} ${route}: perf ${format('perf', row.perf)} · TBT ${format('TBT', row.TBT)} · LCP ${format('LCP', row.LCP)} · cpu ${format('cpu', row.cpu)}`);
         }
       }
     }
-    console.log(`\nMedians of ${options.runs} run${options.runs === 1 ? '' : 's'} (Lighthouse mobile, first visit):\n`);
+    console.log(`\nMedians of ${options.runs} run${options.runs === 1 ? '' : 's'} (Lighthouse mobile, first visit; cpu: Lighthouse's benchmark index, lower on a busier machine):\n`);
     const rows = [];
     for (const route of routes) {
       for (const app of apps) {
         const runs = results.get(`${route} ${app.name}`);
         const row = { route, app: app.name, runs: runs.length };
-        for (const [, label] of [...CATEGORIES, ...METRICS]) row[label] = median(runs.map((r) => r[label]));
+        for (const label of [...[...CATEGORIES, ...METRICS].map(([, l]) => l), 'cpu']) row[label] = median(runs.map((r) => r[label]));
         rows.push(row);
       }
     }
