@@ -68,9 +68,6 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: false,
-    // The one chunk over 500 kB is the bank's full text (data, loaded lazily, ~180 kB gzip);
-    // the size budgets (tests/e2e/size-budget.test.ts) watch the code that matters.
-    chunkSizeWarningLimit: 700,
   },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': policy } },
   test: {

@@ -7,8 +7,16 @@ const step = v.pipe(
   v.regex(/^[1-9]\d{0,3}[mhd]$/, 'each step is a whole number followed by m, h or d, e.g. 10m'),
 );
 
+/**
+ * "100,000". Not toLocaleString: this runs as the app starts, and a first Intl call costs a
+ * phone's main thread some 100 ms (it loads the locale data).
+ */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function wholeNumber(label: string, min: number, max: number, unit?: 'days' | 'hour') {
-  const range = `${label} must be between ${min.toLocaleString('en')} and ${max.toLocaleString('en')}${unit === 'days' ? ' days' : ''}`;
+  const range = `${label} must be between ${groupThousands(min)} and ${groupThousands(max)}${unit === 'days' ? ' days' : ''}`;
   return v.pipe(
     v.number(`${label} must be a number`),
     v.integer(`${label} must be a whole ${unit === 'days' ? 'number of days' : unit ?? 'number'}`),

@@ -1,15 +1,13 @@
-declare module 'virtual:question-bank' {
-  const bank: { version: string; questions: import('../core/bank/question.ts').Question[] };
-  export default bank;
-}
-
 declare module 'virtual:question-bank-index' {
   const index: { version: string; questions: import('../core/bank/question.ts').QuestionSummary[] };
   export default index;
 }
 
-/** The URLs of the two chunks above, for a worker to import them itself (see src/build/bank-plugin.ts). */
-declare module 'virtual:question-bank-urls' {
-  const urls: { content: string; index: string };
-  export default urls;
+/** The bank's full texts in parts (see src/build/bank-plugin.ts). */
+declare module 'virtual:question-bank-parts' {
+  /** The question ids in each part, in bank order. */
+  export const ids: string[][];
+  /** Each part's URL, for a worker to import the same file itself. */
+  export const urls: string[];
+  export function load(part: number): Promise<{ default: import('../core/bank/question.ts').Question[] }>;
 }

@@ -11,14 +11,20 @@ export function formatPercent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
-/** "today at 14:05", "tomorrow at 04:00", or a date, relative to `now`. */
 // Building an Intl formatter costs far more than using one: a Library page formats 100 dates.
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+// Built on first use, not at start-up: the first Intl object loads the locale data, ~100 ms of
+// a phone's main thread, which a screen showing no date never needs.
+let formats: { clock: Intl.DateTimeFormat; date: Intl.DateTimeFormat } | null = null;
+const dateFormats = () =>
+  (formats ??= {
+    clock: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
+    date: new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
+  });
 
+/** "today at 14:05", "tomorrow at 04:00", or a date, relative to `now`. */
 export function formatWhen(time: number, now: number): string {
   const date = new Date(time);
-  const clock = clockFormat.format(date);
+  const clock = dateFormats().clock.format(date);
   const dayDiff = Math.round(
     (new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime() -
       new Date(new Date(now).getFullYear(), new Date(now).getMonth(), new Date(now).getDate()).getTime()) /
@@ -26,7 +32,7 @@ export function formatWhen(time: number, now: number): string {
   );
   if (dayDiff === 0) return `today at ${clock}`;
   if (dayDiff === 1) return `tomorrow at ${clock}`;
-  return `${dateFormat.format(date)} at ${clock}`;
+  return `${dateFormats().date.format(date)} at ${clock}`;
 }
 
 /** A countdown such as "9:41" or "1:02:03" (never negative). */

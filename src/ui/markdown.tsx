@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import MarkdownIt from 'markdown-it';
 import type { RendererRule } from 'markdown-it';
 import DOMPurify from 'dompurify';
@@ -21,6 +21,9 @@ hljs.registerLanguage('text', plaintext);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
+/** While set, code blocks are rendered plain and marked for the Markdown component to colour after painting. */
+let deferHighlight = false;
+
 // html: false — raw HTML in any text (including a learner's own) is shown as text, never parsed.
 const md = new MarkdownIt({
   html: false,
@@ -28,8 +31,9 @@ const md = new MarkdownIt({
   typographer: false,
   highlight(code, lang) {
     const language = lang && hljs.getLanguage(lang) ? lang : 'text';
-    const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
-    return `<pre class="code" tabindex="0"><code class="hljs language-${escapeHtml(language)}">${html}</code></pre>`;
+    const html = deferHighlight ? escapeHtml(code) : hljs.highlight(code, { language, ignoreIllegals: true }).value;
+    const mark = deferHighlight ? ` data-highlight="${escapeHtml(language)}"` : '';
+    return `<pre class="code" tabindex="0"><code class="hljs language-${escapeHtml(language)}"${mark}>${html}</code></pre>`;
   },
 });
 
@@ -83,10 +87,37 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   node.removeAttribute('srcset');
 });
 
-export function renderMarkdown(source: string, inline = false): string {
-  const html = inline ? md.renderInline(source) : md.render(source);
-  // Defence in depth: even though markdown-it escapes HTML, sanitise what reaches the DOM.
-  return DOMPurify.sanitize(html, { ADD_ATTR: ['target'] });
+/** `highlight: 'later'`: code blocks come plain, marked for highlightMarkedCode. */
+export function renderMarkdown(source: string, inline = false, highlight: 'now' | 'later' = 'now'): string {
+  deferHighlight = highlight === 'later';
+  try {
+    const html = inline ? md.renderInline(source) : md.render(source);
+    // Defence in depth: even though markdown-it escapes HTML, sanitise what reaches the DOM.
+    return DOMPurify.sanitize(html, { ADD_ATTR: ['target'] });
+  } finally {
+    deferHighlight = false;
+  }
+}
+
+/**
+ * Colours the code blocks renderMarkdown left marked, one block per task, and returns a cancel.
+ * Highlighting a question's blocks at once took one long task (~150 ms on a phone, grammars
+ * compiled on first use) before the page could answer a tap; the text shows plain meanwhile.
+ */
+export function highlightMarkedCode(root: HTMLElement): () => void {
+  const blocks = [...root.querySelectorAll<HTMLElement>('code[data-highlight]')];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const next = () => {
+    const block = blocks.shift();
+    if (!block) return;
+    const language = block.dataset.highlight!;
+    const html = hljs.highlight(block.textContent ?? '', { language: hljs.getLanguage(language) ? language : 'text', ignoreIllegals: true }).value;
+    block.innerHTML = DOMPurify.sanitize(html);
+    block.removeAttribute('data-highlight');
+    timer = setTimeout(next, 0);
+  };
+  timer = setTimeout(next, 0);
+  return () => clearTimeout(timer);
 }
 
 export const Markdown = memo(function Markdown({
@@ -98,7 +129,10 @@ export const Markdown = memo(function Markdown({
   inline?: boolean;
   className?: string;
 }) {
-  const html = useMemo(() => renderMarkdown(source, inline), [source, inline]);
+  const html = useMemo(() => renderMarkdown(source, inline, 'later'), [source, inline]);
+  const ref = useRef<HTMLDivElement & HTMLSpanElement>(null);
+  // The same html string is never re-set by React, so the coloured blocks stay.
+  useEffect(() => (ref.current ? highlightMarkedCode(ref.current) : undefined), [html]);
   const Tag = inline ? 'span' : 'div';
-  return <Tag className={className ?? (inline ? undefined : 'prose')} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <Tag ref={ref} className={className ?? (inline ? undefined : 'prose')} dangerouslySetInnerHTML={{ __html: html }} />;
 });

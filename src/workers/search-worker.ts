@@ -7,14 +7,15 @@ import { feedBank } from './bank-feed.ts';
 
 /**
  * Holds the full-text index off the main thread. The bank's full texts are imported here,
- * from the very chunk the page would load (one file, one precache entry), and own questions
+ * from the very part files a card would load (one copy, one precache entry), and own questions
  * are read here, straight from IndexedDB: no text crosses postMessage. The page sends the
  * bank's summaries (already in its memory), nudges syncs, and gets back one page of results
  * at a time.
  */
 export type ToSearchWorker =
-  /** `bankUrl`: the full-text chunk (see virtual:question-bank-urls), imported at once. */
-  | { type: 'open'; dbName: string; bankUrl: string }
+  | { type: 'open'; dbName: string }
+  /** The URLs of the bank's parts (see src/build/bank-plugin.ts), imported at once; `failure`: the page could not name them. */
+  | { type: 'texts'; urls: string[]; failure?: string }
   /** The bank's summaries: searched by title, topic and tags until the full texts are in. */
   | { type: 'bank'; questions: QuestionSummary[] }
   | { type: 'sync' }
@@ -24,8 +25,14 @@ export type ToSearchWorker =
 export type FromSearchWorker = { type: 'page'; id: number; page: SearchPage | null } | { type: 'changed' } | { type: 'started' };
 
 let service: SearchService | null = null;
-/** The bank's full texts, being imported since 'open'. */
+/** The bank's full texts: waiting for their URLs since 'open', then being imported. */
 let fullText: Promise<readonly Question[]> | null = null;
+let textsArrived: (urls: Promise<string[]>) => void = () => undefined;
+
+async function importParts(urls: string[]): Promise<Question[]> {
+  const parts = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url) as Promise<{ default: Question[] }>));
+  return parts.flatMap((part) => part.default);
+}
 /** Between chunks of the first index build: lets queued search messages run. */
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let latestSearch = 0;
@@ -53,9 +60,13 @@ self.onmessage = (event: MessageEvent<ToSearchWorker>) => {
   if (message.type === 'open') {
     const db = openDatabase(message.dbName);
     service = new SearchService({ versions: () => ownQuestionVersions(db), load: (ids) => readOwnQuestions(db, ids) }, yieldToMessages);
-    // Fetched and parsed while own questions are read; the page never touches it for search.
-    fullText = (import(/* @vite-ignore */ message.bankUrl) as Promise<{ default: { questions: Question[] } }>).then((m) => m.default.questions);
+    // Fetched and parsed while own questions are read; the page never touches them for search.
+    fullText = new Promise<string[]>((resolve) => (textsArrived = resolve)).then(importParts);
     fullText.catch(() => undefined);
+    return;
+  }
+  if (message.type === 'texts') {
+    textsArrived(message.failure ? Promise.reject(new Error(message.failure)) : Promise.resolve(message.urls));
     return;
   }
   if (!service) return;

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SearchPage, SearchRequest, SearchService } from '../core/bank/search.ts';
 import type { RehearseDb } from '../db/database.ts';
-import { loadBank, loadBankContent } from '../db/bank.ts';
-import bankUrls from 'virtual:question-bank-urls';
+import { bankPartUrls, loadAllQuestions, loadBank } from '../db/bank.ts';
 import { feedBank } from './bank-feed.ts';
 import { useServices } from '../db/hooks/services.tsx';
 import type { FromSearchWorker, ToSearchWorker } from './search-worker.ts';
@@ -90,8 +89,14 @@ function workerSearcher(db: RehearseDb): Searcher {
       fallBack(event.message || 'the worker did not start');
     };
     worker.onmessageerror = () => fallBack('a message could not be read');
-    post({ type: 'open', dbName: db.name, bankUrl: new URL(bankUrls.content, location.href).href });
+    post({ type: 'open', dbName: db.name });
     post({ type: 'sync' });
+    // The URLs of the bank's parts (a small module a card loads too): the worker imports the
+    // parts themselves, the same precached files.
+    bankPartUrls(location.href).then(
+      (urls) => post({ type: 'texts', urls }),
+      (error: unknown) => post({ type: 'texts', urls: [], failure: String(error) }),
+    );
     // The summaries are the Library's own list, already loaded: a few kB to clone.
     bankSent = loadBank().then((bank) => post({ type: 'bank', questions: bank.questions }));
   };
@@ -129,7 +134,7 @@ function localSearcher(db: RehearseDb): Searcher {
         { versions: () => repo.ownQuestionVersions(db), load: (ids) => repo.readOwnQuestions(db, ids) },
         () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
       );
-      const full = loadBankContent().then((content) => [...content.values()]);
+      const full = loadAllQuestions();
       void feedBank(service, bank.questions, full, changes.notify);
       sync(service);
       return service;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/ui/markdown.tsx';
+import { createElement } from 'react';
+import { render, waitFor } from '@testing-library/react';
+import { Markdown, renderMarkdown } from '../../src/ui/markdown.tsx';
 
 describe('Markdown rendering of questions and notes', () => {
   it('highlights fenced Python code', () => {
@@ -7,6 +9,18 @@ describe('Markdown rendering of questions and notes', () => {
     expect(html).toContain('class="hljs language-python"');
     expect(html).toMatch(/<span class="hljs-keyword">def<\/span>/);
     expect(html).toMatch(/<span class="hljs-comment"># done<\/span>/);
+  });
+
+  it('shows a question’s code at once, then colours it without ever running markup inside it', async () => {
+    const source = 'Intro\n\n```python\ndef f(x):\n    return "<img src=x onerror=alert(1)>"  # done\n```\n\n```bash\necho hi\n```';
+    const { container } = render(createElement(Markdown, { source }));
+    expect(container.textContent).toContain('def f(x):');
+    await waitFor(() => expect(container.querySelectorAll('code [class^="hljs-"]').length).toBeGreaterThan(2));
+    expect(container.querySelector('.language-python .hljs-keyword')?.textContent).toBe('def');
+    expect(container.querySelector('.language-bash .hljs-built_in')?.textContent).toBe('echo');
+    expect(container.querySelector('img, [onerror]')).toBeNull();
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(container.querySelector('[data-highlight]')).toBeNull();
   });
 
   it('shows raw HTML as text and never keeps scripts, handlers or javascript: links', () => {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { CARD_KINDS } from '../bank/cards.ts';
 import { DIFFICULTY_BY_LEVEL, QUESTION_ID_PATTERN, QuestionSchema, difficultyFitsLevel, type Level } from '../bank/question.ts';
-import type { Settings } from '../settings.ts';
+import { groupThousands, type Settings } from '../settings.ts';
 import { decodeConfig, type MemoryState } from '../scheduling/fsrs.ts';
 
 /**
@@ -177,7 +177,7 @@ export const ReviewSchema = v.pipe(
 export const NoteSchema = v.object(
   {
     questionId,
-    text: v.pipe(v.string('must be text'), v.maxLength(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`)),
+    text: v.pipe(v.string('must be text'), v.maxLength(MAX_NOTE_LENGTH, `must be at most ${groupThousands(MAX_NOTE_LENGTH)} characters`)),
     updatedAt: time,
   },
   'must be an object',

@@ -1,5 +1,5 @@
 import type { LogRating, MemoryPhase } from '../scheduling/fsrs.ts';
-import { localDateKey, studyDay, studyDayStart } from '../scheduling/day.ts';
+import { localDateKey, studyDay } from '../scheduling/day.ts';
 
 /** The fields of a logged review that the statistics read. */
 export interface ReviewStatRow {
@@ -82,11 +82,17 @@ export interface StudyDayRange {
 
 /** The last `count` study days, oldest first, ending with the one containing `now`. */
 export function recentStudyDays(now: number, dayStartHour: number, count: number): StudyDayRange[] {
+  // Each day from the calendar fields of today's study day: one local-time conversion per day
+  // rather than a dozen (Progress draws a year of days as it opens).
+  const today = new Date(studyDay(now, dayStartHour).start);
+  const [year, month, date] = [today.getFullYear(), today.getMonth(), today.getDate()];
+  const pad = (n: number) => String(n).padStart(2, '0');
   const days: StudyDayRange[] = [];
-  let end = studyDayStart(now, dayStartHour, 1);
+  let end = new Date(year, month, date + 1, dayStartHour).getTime();
   for (let offset = 0; offset > -count; offset--) {
-    const start = studyDayStart(now, dayStartHour, offset);
-    days.push({ key: localDateKey(start), start, end });
+    const day = new Date(year, month, date + offset, dayStartHour);
+    const start = day.getTime();
+    days.push({ key: `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`, start, end });
     end = start;
   }
   return days.reverse();

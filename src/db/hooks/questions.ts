@@ -5,7 +5,7 @@ import { ownSummaryList } from '../../core/bank/own-summaries.ts';
 import { loadOwnSummaries, loadOwnSummaryVersion } from '../library-repo.ts';
 import type { RehearseDb } from '../database.ts';
 import type { Bank } from '../bank.ts';
-import { loadBankContent } from '../bank.ts';
+import { loadAllQuestions, loadQuestions, peekQuestion } from '../bank.ts';
 import { useServices } from './services.tsx';
 
 export interface QuestionLookup {
@@ -51,18 +51,49 @@ function lookupOf(bank: Bank, own: readonly QuestionSummary[], loaded: boolean):
   return { questions, byId: new Map(questions.map((q) => [q.id, q])), loaded };
 }
 
-/** The bank's full texts, loaded on first use (a separate chunk, cached by the service worker). */
-export function useBankContent(enabled = true): Map<string, Question> | undefined {
-  const [content, setContent] = useState<Map<string, Question>>();
+/** Every bank question's full texts, loaded on first use (its parts, cached by the service worker). */
+function useAllBankQuestions(enabled = true): readonly Question[] | undefined {
+  const [content, setContent] = useState<readonly Question[]>();
   useEffect(() => {
     if (!enabled || content) return;
     let live = true;
-    void loadBankContent().then((map) => live && setContent(map));
+    loadAllQuestions().then(
+      (all) => live && setContent(all),
+      (error: unknown) => console.error('the question bank did not load', error),
+    );
     return () => {
       live = false;
     };
   }, [enabled, content]);
   return content;
+}
+
+/**
+ * One bank question's full text: at once when its part is loaded already (review prefetches
+ * the next cards'), else after loading that part alone. Undefined while loading, null when
+ * the bank has no such question.
+ */
+function useBankQuestion(id: string | null): Question | null | undefined {
+  const peeked = id ? peekQuestion(id) : undefined;
+  const [fetched, setFetched] = useState<{ id: string; question: Question | null }>();
+  useEffect(() => {
+    if (!id || peeked) return;
+    let live = true;
+    loadQuestions([id]).then(
+      (map) => live && setFetched({ id, question: map.get(id) ?? null }),
+      (error: unknown) => console.error('the question did not load', error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, peeked]);
+  if (!id) return null;
+  return peeked ?? (fetched?.id === id ? fetched.question : undefined);
+}
+
+/** Starts loading these bank questions' full texts, so they show at once when their turn comes. */
+export function prefetchQuestions(ids: readonly string[]): void {
+  if (ids.some((id) => !peekQuestion(id))) loadQuestions(ids).catch(() => undefined);
 }
 
 export interface FullQuestions {
@@ -73,15 +104,12 @@ export interface FullQuestions {
 /** Every question with its full texts; undefined until the bank's texts have loaded. */
 export function useFullQuestions(enabled = true): FullQuestions | undefined {
   const { bank } = useServices();
-  const content = useBankContent(enabled);
+  const content = useAllBankQuestions(enabled);
   const own = useOwnQuestions(enabled);
   return useMemo(() => {
     if (!content || !own) return undefined;
     const questions: LoadedQuestion[] = [
-      ...bank.questions.flatMap((s) => {
-        const q = content.get(s.id);
-        return q ? [{ ...q, source: 'bank' as const }] : [];
-      }),
+      ...content.flatMap((q) => (bank.byId.has(q.id) ? [{ ...q, source: 'bank' as const }] : [])),
       ...own.map(({ createdAt: _c, updatedAt: _u, ...q }) => ({ ...q, source: 'own' as const })),
     ];
     return { questions, byId: new Map(questions.map((q) => [q.id, q])) };
@@ -94,14 +122,13 @@ export function useFullQuestions(enabled = true): FullQuestions | undefined {
  */
 export function useQuestion(id: string | null | undefined): LoadedQuestion | null | undefined {
   const { db, bank } = useServices();
-  const isBank = !!id && bank.questions.some((q) => q.id === id);
-  const content = useBankContent(isBank);
+  const isBank = !!id && bank.byId.has(id);
+  const bankQuestion = useBankQuestion(isBank ? id : null);
   const own = useLiveQuery(async () => (id && !isBank ? ((await db.customQuestions.get(id)) ?? null) : null), [db, id, isBank]);
   if (!id) return null;
   if (isBank) {
-    if (!content) return undefined;
-    const q = content.get(id);
-    return q ? { ...q, source: 'bank' } : null;
+    if (bankQuestion === undefined) return undefined;
+    return bankQuestion ? { ...bankQuestion, source: 'bank' } : null;
   }
   if (own === undefined) return undefined;
   if (!own) return null;

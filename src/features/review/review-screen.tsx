@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices, useSettings } from '../../db/hooks/services.tsx';
 import { PersistStorageRequest } from './persist-storage.tsx';
-import { useFullQuestions, useQuestion } from '../../db/hooks/questions.ts';
+import { prefetchQuestions, useFullQuestions, useQuestion, useQuestions } from '../../db/hooks/questions.ts';
 import { buildSearchIndex, search } from '../../core/bank/search.ts';
 import { describeSelection, isEmptySelection, selectQuestions, selectionFromParams } from '../../core/bank/selection.ts';
 import { Markdown } from '../../ui/markdown.tsx';
@@ -12,7 +12,7 @@ import { formatDuration, formatPercent, formatWhen } from '../../ui/format.ts';
 import { Countdown } from '../../ui/countdown.tsx';
 import { newCardsLeft, nextDueAfter } from '../../db/cards-repo.ts';
 import { studyDay } from '../../core/scheduling/day.ts';
-import { TECHNOLOGY_LABELS, type Question } from '../../core/bank/question.ts';
+import { TECHNOLOGY_LABELS, type LoadedSummary, type Question } from '../../core/bank/question.ts';
 import { cardPrompt, parseCardId, type CardKind } from '../../core/bank/cards.ts';
 import {
   RATINGS,
@@ -40,20 +40,24 @@ export default function ReviewScreen() {
   const [params] = useSearchParams();
   const selection = useMemo(() => selectionFromParams(params), [params]);
   const focused = !isEmptySelection(selection);
-  // Every question is read only to choose a focused session's cards; a daily session
-  // reads just the question on screen (a big collection has tens of thousands).
-  const questions = useFullQuestions(focused);
+  // A focused session chooses its cards from every question: by their summaries, or by
+  // their full texts when it searches. A daily session reads just the questions on screen
+  // and next (a big collection has tens of thousands).
+  const searching = focused && !!selection.q;
+  const full = useFullQuestions(searching);
+  const summaries = useQuestions();
+  const pool = searching ? full?.questions : focused && summaries.loaded ? summaries.questions : undefined;
   const ahead = params.get('ahead') === '1';
   const flags = useLiveQuery(async () => (focused ? db.flags.toArray() : null), [db, focused]);
-  const ready = loaded && (!focused || (!!questions && !!flags));
+  const ready = loaded && (!focused || (!!pool && !!flags));
 
   useEffect(() => {
     if (!ready) return;
     let filter: ((card: { questionId: string }) => boolean) | undefined;
-    if (focused && questions && flags) {
-      const ranked = selection.q ? search(buildSearchIndex(questions.questions), selection.q).map((h) => h.id) : undefined;
+    if (focused && pool && flags) {
+      const ranked = searching && full ? search(buildSearchIndex(full.questions), selection.q!).map((h) => h.id) : undefined;
       const ids = new Set(
-        selectQuestions(questions.questions, selection, {
+        selectQuestions<LoadedSummary>(pool, selection, {
           searchRanked: ranked,
           flagged: new Set(flags.map((f) => f.questionId)),
           isOwn: (q) => q.source === 'own',
@@ -87,6 +91,13 @@ export default function ReviewScreen() {
 
   const current = store.currentId ? store.cards.get(store.currentId) : undefined;
   const parsed = store.currentId ? parseCardId(store.currentId) : null;
+  // The next two cards' and the waiting learning cards' questions load while this one is
+  // studied, so a grade or a returning card never waits for its text.
+  const upcoming = store.session ? [...store.session.queue.slice(0, 3), ...store.session.waiting.map((w) => w.id)] : [];
+  const upcomingKey = upcoming.map((id) => parseCardId(id)?.questionId ?? '').join(' ');
+  useEffect(() => {
+    if (upcomingKey) prefetchQuestions([...new Set(upcomingKey.split(' '))].filter(Boolean));
+  }, [upcomingKey]);
   const loadedQuestion = useQuestion(parsed?.questionId);
   const question = loadedQuestion ?? undefined;
   const sessionLabel = focused ? describeSelection(selection, (t) => TECHNOLOGY_LABELS[t]) : null;

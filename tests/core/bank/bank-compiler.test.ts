@@ -62,7 +62,7 @@ describe('the bank compiler', () => {
   it('fails a real Vite build naming the broken file and field', async () => {
     const dir = bankDir({ 'python/try-except-else-finally.md': realFile.replace(/^technology: .*$/m, 'technology: rust') });
     const root = mkdtempSync(join(tmpdir(), 'bank-build-'));
-    writeFileSync(join(root, 'entry.js'), "import bank from 'virtual:question-bank'; console.log(bank);\n");
+    writeFileSync(join(root, 'entry.js'), "import bank from 'virtual:question-bank-index'; console.log(bank);\n");
     await expect(
       build({
         configFile: false,
