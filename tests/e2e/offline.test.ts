@@ -16,6 +16,10 @@ describe('offline after the first visit', () => {
     await context.setOffline(true);
     await page.reload();
     await page.getByRole('heading', { name: 'Today' }).waitFor();
+    // Chromium 150's emulation leaves navigator.onLine true in a document reloaded while offline
+    // (the network stays cut): turning it off and on again tells the page, as a real drop would.
+    await context.setOffline(false);
+    await context.setOffline(true);
     await page.getByText(/Offline — your reviews are saved/).waitFor();
 
     const t0 = Date.now();
