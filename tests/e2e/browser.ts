@@ -196,3 +196,20 @@ export function memoryOf(card: MemoryState): MemoryState {
   const { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps } = card;
   return { due, stability, difficulty, state, reps, lapses, lastReview, scheduledDays, learningSteps };
 }
+
+/**
+ * Cuts the network and reloads, so the page comes from the service worker. Chromium 150's
+ * emulation leaves navigator.onLine true in a document reloaded while offline (the network
+ * stays cut): turning it off and on again tells the page, as a real drop would.
+ */
+export async function reloadOffline(context: BrowserContext, page: Page): Promise<void> {
+  await context.setOffline(true);
+  await page.reload();
+  const badge = page.getByText(/Offline — your reviews are saved/);
+  // Until the app is listening for the change (it starts listening after its first render).
+  for (let i = 0; i < 60 && !(await badge.isVisible()); i++) {
+    await context.setOffline(false);
+    await context.setOffline(true);
+    await badge.waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
+}

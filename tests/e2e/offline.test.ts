@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forbidOtherOrigins, readReviewLog, waitForServiceWorker, useServedBuild } from './browser.ts';
+import { forbidOtherOrigins, readReviewLog, reloadOffline, waitForServiceWorker, useServedBuild } from './browser.ts';
 
 const served = useServedBuild();
 
@@ -13,13 +13,8 @@ describe('offline after the first visit', () => {
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     await waitForServiceWorker(page);
 
-    await context.setOffline(true);
-    await page.reload();
+    await reloadOffline(context, page);
     await page.getByRole('heading', { name: 'Today' }).waitFor();
-    // Chromium 150's emulation leaves navigator.onLine true in a document reloaded while offline
-    // (the network stays cut): turning it off and on again tells the page, as a real drop would.
-    await context.setOffline(false);
-    await context.setOffline(true);
     await page.getByText(/Offline — your reviews are saved/).waitFor();
 
     const t0 = Date.now();

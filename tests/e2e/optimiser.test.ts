@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, forbidOtherOrigins, useServedBuild, waitForServiceWorker } from './browser.ts';
+import { ROOT, forbidOtherOrigins, reloadOffline, useServedBuild, waitForServiceWorker } from './browser.ts';
 import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../src/core/backup/backup-format.ts';
 import { serializeBackup } from '../../src/core/backup/write-backup.ts';
 import { DEFAULT_PARAMETERS, encodeConfig, grade, newMemory, retrievability, scheduleConfigFrom, type MemoryState, type Rating } from '../../src/core/scheduling/fsrs.ts';
@@ -83,8 +83,7 @@ describe('personal parameters in Chromium', () => {
       return urls.filter((url) => /\.wasm(\?|$)/.test(url));
     });
     expect(precachedWasm).toHaveLength(1);
-    await context.setOffline(true);
-    await page.reload();
+    await reloadOffline(context, page);
     await page.getByText(/Offline — your reviews are saved/).waitFor();
     const backup = fastForgetterBackup();
     expect(backup.reviews.length).toBeGreaterThan(500);
@@ -103,7 +102,7 @@ describe('personal parameters in Chromium', () => {
     expect(await outcome.textContent()).toMatch(/New parameters applied from the next card\. Log loss \d\.\d{4} → \d\.\d{4}/);
     expect(await outcome.textContent()).toMatch(/shorter than the average learner/);
 
-    await page.reload();
+    await reloadOffline(context, page);
     await page.getByText(/Offline — your reviews are saved/).waitFor();
     await page.getByRole('link', { name: 'Settings' }).click();
     await section.getByText(/Scheduling with parameters fitted to your own reviews on/).waitFor();
