@@ -55,34 +55,37 @@ export async function openDevice(served: Served, path = '/'): Promise<Device> {
 
 
 /**
- * Fills the storage as a full phone would: the quota drops below what is already stored, so every
- * further byte is refused. (Not to the usage exactly: in-memory storage shrinks as it compacts,
- * which would leave room for small writes.) A write bigger than any space IndexedDB may still hand
- * out on its own makes it ask the quota manager again; that write must itself be refused.
+ * Fills the storage as a full phone would: the quota drops to one byte, so every further byte is
+ * refused. (Not to some fraction of the usage: in-memory storage shrinks as it compacts, and a
+ * quota of half the usage measured just after a burst of writes once left room for a flag.)
+ * Chromium's IndexedDB hands out space a quota check found within the last 30 s without asking
+ * again; the first probe, bigger than anything it may still hold, makes it ask and forget that
+ * space. The second, the size of a flag, proves a small write is refused too.
  */
 export async function fillStorage({ page, cdp, origin }: Device): Promise<void> {
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.max(1, Math.floor(usage / 2)) });
-  const probe = await page.evaluate(
-    (bytes) =>
-      new Promise<string>((resolve) => {
-        const open = indexedDB.open('quota-probe');
-        open.onupgradeneeded = () => open.result.createObjectStore('probe');
-        open.onerror = () => resolve(`open failed: ${open.error?.name}`);
-        open.onsuccess = () => {
-          const db = open.result;
-          // Random bytes: Chromium compresses a value before it counts it against the quota.
-          const value = new Uint8Array(bytes);
-          for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(value.subarray(i, i + 65_536));
-          const tx = db.transaction('probe', 'readwrite');
-          tx.objectStore('probe').put(value, 'probe');
-          tx.oncomplete = () => (db.close(), resolve('stored'));
-          tx.onabort = () => (db.close(), resolve(tx.error?.name ?? 'aborted'));
-        };
-      }),
-    ROOMY + 8 * 1024 * 1024,
-  );
-  expect(probe, 'the storage is full').toBe('QuotaExceededError');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
+  for (const bytes of [ROOMY + 8 * 1024 * 1024, 256]) {
+    const probe = await page.evaluate(
+      (size) =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open('quota-probe');
+          open.onupgradeneeded = () => open.result.createObjectStore('probe');
+          open.onerror = () => resolve(`open failed: ${open.error?.name}`);
+          open.onsuccess = () => {
+            const db = open.result;
+            // Random bytes: Chromium compresses a value before it counts it against the quota.
+            const value = new Uint8Array(size);
+            for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(value.subarray(i, i + 65_536));
+            const tx = db.transaction('probe', 'readwrite');
+            tx.objectStore('probe').put(value, 'probe');
+            tx.oncomplete = () => (db.close(), resolve('stored'));
+            tx.onabort = () => (db.close(), resolve(tx.error?.name ?? 'aborted'));
+          };
+        }),
+      bytes,
+    );
+    expect(probe, `the storage is full: a write of ${bytes} bytes is refused`).toBe('QuotaExceededError');
+  }
 }
 
 /** Space again, as after the learner freed some. */
@@ -143,14 +146,25 @@ export async function noRawErrors(page: Page): Promise<void> {
   for (const text of await page.getByRole('alert').allTextContents()) expect(text).not.toMatch(RAW);
 }
 
-/** Waits until the automatic snapshot is a file in the Origin Private File System (Chromium keeps it there). */
+/**
+ * Waits until the automatic snapshot is kept whole in the Origin Private File System (Chromium
+ * keeps it there): its writer has closed. The file has bytes before that (in an off-the-record
+ * profile, close() copies the `.crswap` file over it and then deletes it), and leaving the page
+ * mid-close can lose it, so the test waits for the swap file to be gone and the header to read.
+ */
 export async function snapshotKept(page: Page): Promise<void> {
   await page.waitForFunction(
     async () => {
       try {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-        // The file exists from the moment its writer opens; it has bytes once the writer closed.
-        return (await (await dir.getFileHandle('rehearse.snapshot')).getFile()).size > 0;
+        const names: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        if (names.join() !== 'rehearse.snapshot') return false;
+        const file = await (await dir.getFileHandle('rehearse.snapshot')).getFile();
+        if (file.size < 4) return false;
+        const length = new DataView(await file.slice(0, 4).arrayBuffer()).getUint32(0);
+        const info = JSON.parse(await file.slice(4, 4 + length).text()) as { reviews?: unknown };
+        return typeof info.reviews === 'number';
       } catch {
         return false;
       }

@@ -178,6 +178,24 @@ describe('the Library', () => {
     await screen.findByText('No question matches. Clear a filter or try other words.');
   });
 
+  it('opens the edit form on the stored question, never on an empty "New question", and keeps what is typed', async () => {
+    const created = await createOwnQuestion(db, ownInput('Why does a full disk refuse writes?', 'The quota is spent.'), clock);
+    if (!created.ok) throw new Error(created.errors.join());
+    const user = await open(`/library/${created.value.id}/edit`);
+    // Until the question is read, no form to type into: nothing loaded later can overwrite typing.
+    expect(screen.queryByRole('heading', { name: 'New question' })).toBeNull();
+    const title = await screen.findByLabelText('Question');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Edit your question');
+    expect(title).toHaveValue('Why does a full disk refuse writes?');
+    await user.clear(title);
+    await user.type(title, 'An edited title');
+    // Another tab saves the same question meanwhile: the form keeps the learner's words.
+    await db.customQuestions.update(created.value.id, { answer: 'Changed elsewhere.' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByLabelText('Question')).toHaveValue('An edited title');
+    expect(screen.getByLabelText('Answer')).toHaveValue('The quota is spent.');
+  });
+
   it('counts every match when a search finds more questions than one page shows', async () => {
     const rows: CustomQuestionRow[] = Array.from({ length: 240 }, (_, i) => ({
       ...ownInput(`Quokka capacity question number ${i}`, `Quokka answer ${i}.`, i % 3 === 0 ? 'ml' : 'python'),

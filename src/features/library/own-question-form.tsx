@@ -1,5 +1,5 @@
 import { runWrite } from '../../ui/write-failures.tsx';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useServices } from '../../db/hooks/services.tsx';
 import { useQuestion, useQuestions } from '../../db/hooks/questions.ts';
@@ -41,23 +41,23 @@ function toInput(d: Draft): OwnQuestionInput {
 
 export default function OwnQuestionForm() {
   const { questionId } = useParams();
-  const { db, now } = useServices();
-  const { questions } = useQuestions();
   const found = useQuestion(questionId);
-  const loaded = found !== undefined;
-  const navigate = useNavigate();
-  const editing = found ?? undefined;
-  const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [errors, setErrors] = useState<string[]>([]);
-  const topics = useMemo(() => [...new Set(questions.map((q) => q.topic))].sort(), [questions]);
-
-  useEffect(() => {
-    if (editing) setDraft(toDraft(editing));
-  }, [editing?.id]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  if (questionId && loaded && (!editing || editing.source !== 'own')) {
+  if (questionId && found === undefined) return <p role="status">Loading your question…</p>;
+  if (questionId && (!found || found.source !== 'own')) {
     return <p>Only your own questions can be edited. <Link to="/library">Back to the Library</Link></p>;
   }
+  // Keyed by the question: its draft starts from what is stored, and nothing loaded later can
+  // overwrite what the learner has typed.
+  return <QuestionForm key={found?.id ?? 'new'} editing={found ?? undefined} />;
+}
+
+function QuestionForm({ editing }: { editing: Question | undefined }) {
+  const { db, now } = useServices();
+  const { questions } = useQuestions();
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState<Draft>(() => (editing ? toDraft(editing) : EMPTY));
+  const [errors, setErrors] = useState<string[]>([]);
+  const topics = useMemo(() => [...new Set(questions.map((q) => q.topic))].sort(), [questions]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
