@@ -92,6 +92,12 @@ const initial = {
 
 const learnAheadMs = (ctx: Context) => ctx.settings.learnAheadMinutes * 60_000;
 
+/** The state after the current card left the session (graded or set aside): the next card, question side up. */
+function moveOn(ctx: Context, session: ReviewSession, now: number): Partial<ReviewState> {
+  const currentId = currentCardId(session, now, learnAheadMs(ctx));
+  return { session, currentId, status: currentId ? 'active' : 'finished', revealed: false, ticked: new Set(), typedAnswer: '', shownAt: now, busy: false };
+}
+
 export const useReviewStore = create<ReviewState>()((set, get) => ({
   ...initial,
 
@@ -168,19 +174,7 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     if (!graded) return set({ busy: false });
     const { review, card } = graded;
     const next = applyGrade(session, currentId, rating, review.id, card, now - shownAt, dayEnd);
-    const cards = new Map(get().cards).set(card.id, card);
-    const nextId = currentCardId(next, now, learnAheadMs(ctx));
-    set({
-      session: next,
-      cards,
-      currentId: nextId,
-      status: nextId ? 'active' : 'finished',
-      revealed: false,
-      ticked: new Set(),
-      typedAnswer: '',
-      shownAt: now,
-      busy: false,
-    });
+    set({ ...moveOn(ctx, next, now), cards: new Map(get().cards).set(card.id, card) });
   },
 
   async undo(ctx) {
@@ -214,17 +208,8 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     );
     if (!done) return set({ busy: false });
     const now = ctx.now();
-    const next = setAsideCard(session, currentId);
-    const nextId = currentCardId(next, now, learnAheadMs(ctx));
     set({
-      session: next,
-      currentId: nextId,
-      status: nextId ? 'active' : 'finished',
-      revealed: false,
-      ticked: new Set(),
-      typedAnswer: '',
-      shownAt: now,
-      busy: false,
+      ...moveOn(ctx, setAsideCard(session, currentId), now),
       notice: how === 'bury' ? 'Buried until tomorrow.' : 'Suspended: it stays out of reviews until you unsuspend it in the Library.',
     });
   },
