@@ -1,3 +1,4 @@
+import Dexie, { type Table } from 'dexie';
 import type { RehearseDb } from './database.ts';
 
 /**
@@ -9,45 +10,73 @@ import type { RehearseDb } from './database.ts';
  * new one and flush the old one's contents into a table file, leaves nothing torn to be read.
  */
 
-const KEY_PREFIX = 'rehearse:running:';
+/** Where each running page notes itself: a database apart, so the collection's rows never change for it. */
+class RunningPagesDb extends Dexie {
+  pages!: Table<{ id: string; db: string; startedAt: number }, string>;
+  constructor() {
+    super('rehearse-running');
+    this.version(1).stores({ pages: 'id' });
+  }
+}
+
+/** Keys of the localStorage of earlier versions, which noted a running page there only. */
+const LEGACY_PREFIX = 'rehearse:running:';
+const CLOSED_PREFIX = 'rehearse:closed:';
 const LOCK_PREFIX = 'rehearse-running:';
 
 /**
- * Notes this page as running: a localStorage key, plus a Web Lock that the browser releases
- * when the page goes, however it goes. Returns whether an earlier page of this database ended
- * without closing (its key is left and nobody holds its lock). Where Web Locks or localStorage
- * are missing nothing is known, and it says false.
+ * Notes this page as running and says whether an earlier page of this database ended without
+ * closing. Three marks, because each alone can lie:
+ * - a row in IndexedDB, written at launch: durable once written (localStorage is not: Chromium
+ *   commits it to disk 5 s or more after a change, so a kill soon after a launch lost the key and
+ *   the torn log went unnoticed in CI);
+ * - a Web Lock, released by the browser however the page goes: a row whose lock is held belongs
+ *   to a page still open (another tab);
+ * - a "closed" key in localStorage, set on pagehide: a row without it was left by a crash. If a
+ *   crash loses that key too, the log is retired once more than needed, which is harmless.
+ * Where Web Locks, localStorage or IndexedDB are missing nothing is known, and it says false.
  */
 export async function noteRunningPage(dbName: string): Promise<boolean> {
   if (typeof navigator === 'undefined' || !navigator.locks || typeof localStorage === 'undefined') return false;
   try {
     const held = new Set(((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
-    const prefix = `${KEY_PREFIX}${dbName}:`;
-    let unclean = false;
-    for (let i = localStorage.length - 1; i >= 0; i--) {
-      const key = localStorage.key(i);
-      if (!key?.startsWith(prefix)) continue;
-      if (held.has(`${LOCK_PREFIX}${key.slice(prefix.length)}`)) continue;
-      unclean = true;
-      localStorage.removeItem(key);
-    }
+    const running = new RunningPagesDb();
     const id = crypto.randomUUID();
-    const key = `${prefix}${id}`;
-    // Granted before the key is written, so another page never sees the key without the lock.
+    // Granted before the row is written, so another page never sees the row without the lock.
     await new Promise<void>((granted) => {
       void navigator.locks.request(`${LOCK_PREFIX}${id}`, () => {
         granted();
         return new Promise<never>(() => undefined);
       });
     });
-    localStorage.setItem(key, String(Date.now()));
-    window.addEventListener('pagehide', () => localStorage.removeItem(key));
+    let unclean = false;
+    const legacy = `${LEGACY_PREFIX}${dbName}:`;
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (!key?.startsWith(legacy)) continue;
+      if (!held.has(`${LOCK_PREFIX}${key.slice(legacy.length)}`)) {
+        unclean = true;
+        localStorage.removeItem(key);
+      }
+    }
+    await running.transaction('rw', running.pages, async () => {
+      const left = (await running.pages.toArray()).filter((page) => page.db === dbName && !held.has(`${LOCK_PREFIX}${page.id}`));
+      for (const page of left) {
+        if (localStorage.getItem(`${CLOSED_PREFIX}${page.id}`) === null) unclean = true;
+        localStorage.removeItem(`${CLOSED_PREFIX}${page.id}`);
+      }
+      await running.pages.bulkDelete(left.map((page) => page.id));
+      await running.pages.put({ id, db: dbName, startedAt: Date.now() });
+    });
+    running.close();
+    window.addEventListener('pagehide', () => localStorage.setItem(`${CLOSED_PREFIX}${id}`, String(Date.now())));
+    // Back from the back-forward cache: running again.
     window.addEventListener('pageshow', (event) => {
-      if (event.persisted) localStorage.setItem(key, String(Date.now()));
+      if (event.persisted) localStorage.removeItem(`${CLOSED_PREFIX}${id}`);
     });
     return unclean;
   } catch {
-    // A refused localStorage or lock: no detection, never a failed start.
+    // A refused localStorage, lock or database: no detection, never a failed start.
     return false;
   }
 }

@@ -3,37 +3,11 @@ import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
+import { dumpDatabase, forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
 import { parseBackup } from '../../src/core/backup/parse-backup.ts';
 import { backupTextV1 } from '../core/backup/backup-fixtures.ts';
 
 const served = useServedBuild();
-
-/** Every row of every store, straight from IndexedDB: to prove nothing changed. */
-function dumpDatabase(page: Page): Promise<Record<string, unknown[]>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, unknown[]>>((resolve, reject) => {
-        const open = indexedDB.open('rehearse');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const names = [...db.objectStoreNames];
-          const tx = db.transaction(names);
-          const out: Record<string, unknown[]> = {};
-          for (const name of names) {
-            const request = tx.objectStore(name).getAll();
-            request.onsuccess = () => (out[name] = request.result);
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve(out);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
-}
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 

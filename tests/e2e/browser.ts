@@ -213,3 +213,61 @@ export async function reloadOffline(context: BrowserContext, page: Page): Promis
     await badge.waitFor({ timeout: 1_000 }).catch(() => undefined);
   }
 }
+
+/** Every row of every store of the app's database, read in the page: to prove nothing changed. */
+export function dumpDatabase(page: Page): Promise<Record<string, unknown[]>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown[]>>((resolve, reject) => {
+        const open = indexedDB.open('rehearse');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const out: Record<string, unknown[]> = {};
+          for (const name of names) {
+            const request = tx.objectStore(name).getAll();
+            request.onsuccess = () => (out[name] = request.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/** From Today: starts a review and grades the first card Good; returns once the session counts it. */
+export async function gradeFirstCardGood(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Start review' }).click();
+  await page.getByRole('button', { name: 'Show answer' }).click();
+  await page.getByRole('button', { name: /^Good · / }).click();
+  await page.getByText(/^1 of /).waitFor();
+}
+
+/** What an own question's form is given; the rest is filled with short valid text. */
+export interface OwnQuestionFields {
+  title: string;
+  answer: string;
+  topic?: string;
+  deepExplanation?: string;
+  productionScenario?: string;
+}
+
+/** Types an own question into the open "New question" form and submits it. */
+export async function addOwnQuestion(page: Page, fields: OwnQuestionFields): Promise<void> {
+  await page.getByLabel('Question', { exact: true }).fill(fields.title);
+  await page.getByLabel('Topic').fill(fields.topic ?? 'Company specifics');
+  await page.getByLabel('Difficulty (1–10)').fill('5');
+  await page.getByLabel('Answer', { exact: true }).fill(fields.answer);
+  await page.getByLabel('Key points').fill('First\nSecond\nThird');
+  await page.getByLabel('Deep explanation').fill(fields.deepExplanation ?? 'Deeper.');
+  await page.getByLabel('Real-world example').fill('Example.');
+  await page.getByLabel('Common mistakes').fill('**One.** a\n**Two.** b\n**Three.** c');
+  await page.getByLabel('Production scenario').fill(fields.productionScenario ?? 'Scenario.');
+  await page.getByLabel('Follow-up questions').fill('Why?\nHow?');
+  await page.getByRole('button', { name: 'Add question' }).click();
+}

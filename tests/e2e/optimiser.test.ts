@@ -1,11 +1,10 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, forbidOtherOrigins, reloadOffline, useServedBuild, waitForServiceWorker } from './browser.ts';
-import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../src/core/backup/backup-format.ts';
+import { forbidOtherOrigins, reloadOffline, useServedBuild, waitForServiceWorker } from './browser.ts';
+import type { Backup } from '../../src/core/backup/backup-format.ts';
 import { serializeBackup } from '../../src/core/backup/write-backup.ts';
-import { DEFAULT_PARAMETERS, encodeConfig, grade, newMemory, retrievability, scheduleConfigFrom, type MemoryState, type Rating } from '../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_PARAMETERS, retrievability } from '../../src/core/scheduling/fsrs.ts';
+import { bankIds, studiedBackup } from './history.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 
 const served = useServedBuild();
@@ -18,44 +17,14 @@ const NOW = Date.now();
  * every card equals the replay of its log.
  */
 function fastForgetterBackup(): Backup {
-  let seed = 42;
-  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  const ids = (['python', 'ml', 'llm'] as const).flatMap((tech) =>
-    readdirSync(join(ROOT, 'data', tech)).map((file) => `${tech === 'python' ? 'py' : tech}-${file.replace(/\.md$/, '')}`),
-  );
-  const cards: BackupCard[] = [];
-  const reviews: BackupReview[] = [];
-  const start = NOW - 120 * DAY;
-  for (const [n, questionId] of ids.entries()) {
-    for (const kind of ['answer', 'mistakes'] as const) {
-      const cardId = `${questionId}#${kind}`;
-      let memory: MemoryState = newMemory(start);
-      let at = start + (n % 20) * DAY + 9 * 3_600_000;
-      let i = 0;
-      while (at < NOW - DAY) {
-        const config = scheduleConfigFrom(DEFAULT_SETTINGS, at);
-        const rating: Rating = memory.state === 0 ? 3 : random() < retrievability(memory, at) ** 3 ? 3 : 1;
-        reviews.push({ id: `${cardId}-r${i++}`, cardId, rating, reviewedAt: at, durationMs: 5000, before: memory, config: encodeConfig(config) });
-        memory = grade(cardId, memory, rating, at, config);
-        // The learner studies once a day: learning steps inside a day are taken the next morning.
-        at = Math.max(memory.due, at + DAY);
-      }
-      cards.push({ id: cardId, questionId, kind, suspended: false, hidden: false, ...memory });
-    }
-  }
-  return {
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    exportedAt: NOW,
-    device: 'test',
-    schemaVersion: 3,
-    settings: DEFAULT_SETTINGS,
-    cards,
-    reviews,
-    notes: [],
-    flags: [],
-    customQuestions: [],
-  };
+  return studiedBackup({
+    questionIds: bankIds(['python', 'ml', 'llm']),
+    days: 120,
+    now: NOW,
+    spreadDays: 20,
+    seed: 42,
+    recalls: (memory, at, random) => random() < retrievability(memory, at) ** 3,
+  });
 }
 
 async function importBackup(page: Page, backup: Backup): Promise<void> {
@@ -129,16 +98,20 @@ describe('personal parameters in Chromium', () => {
     await page.getByRole('link', { name: 'Start review' }).click();
     await page.getByRole('button', { name: 'Show answer' }).click();
     await page.getByRole('button', { name: /^Good · / }).click();
-    await page.waitForFunction(async () => {
-      const rows = await new Promise<{ config: string }[]>((resolve) => {
-        const open = indexedDB.open('rehearse');
-        open.onsuccess = () => {
-          const request = open.result.transaction('reviews').objectStore('reviews').getAll();
-          request.onsuccess = () => resolve(request.result as { config: string }[]);
-        };
+    // Polled from here: waitForFunction would take the async check's promise for a yes at once.
+    const personalGrade = () =>
+      page.evaluate(async () => {
+        const rows = await new Promise<{ config: string }[]>((resolve, reject) => {
+          const open = indexedDB.open('rehearse');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('reviews').objectStore('reviews').getAll();
+            request.onsuccess = () => (open.result.close(), resolve(request.result as { config: string }[]));
+          };
+        });
+        return rows.some((row) => row.config.split('|').length === 6);
       });
-      return rows.some((row) => row.config.split('|').length === 6);
-    });
+    await expect.poll(personalGrade, { timeout: 45_000 }).toBe(true);
 
     // Back to the defaults in one step.
     await page.getByRole('link', { name: 'Settings' }).click();

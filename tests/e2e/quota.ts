@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
+import { dumpDatabase } from './browser.ts';
 
 /**
  * A full disk in Chromium, for the storage-full tests (issue 13 item 5): the origin's quota,
@@ -94,31 +96,10 @@ export async function freeStorage({ cdp, origin }: Device): Promise<void> {
 }
 
 /** A digest of every row of every store of the app's database, to prove nothing changed. */
-export function databaseDigest(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, string>>((resolve, reject) => {
-        const open = indexedDB.open('rehearse');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const names = [...db.objectStoreNames];
-          const tx = db.transaction(names);
-          const rows: Record<string, unknown[]> = {};
-          for (const name of names) tx.objectStore(name).getAll().onsuccess = (e) => (rows[name] = (e.target as IDBRequest<unknown[]>).result);
-          tx.oncomplete = async () => {
-            db.close();
-            const out: Record<string, string> = {};
-            for (const name of names) {
-              const bytes = new TextEncoder().encode(JSON.stringify(rows[name]));
-              const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-              out[name] = `${rows[name]!.length} rows ${[...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-            }
-            resolve(out);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
+export async function databaseDigest(page: Page): Promise<Record<string, string>> {
+  const rows = await dumpDatabase(page);
+  return Object.fromEntries(
+    Object.entries(rows).map(([name, list]) => [name, `${list.length} rows ${createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16)}`]),
   );
 }
 
@@ -148,13 +129,14 @@ export async function noRawErrors(page: Page): Promise<void> {
 
 /**
  * Waits until the automatic snapshot is kept whole in the Origin Private File System (Chromium
- * keeps it there): its writer has closed. The file has bytes before that (in an off-the-record
- * profile, close() copies the `.crswap` file over it and then deletes it), and leaving the page
- * mid-close can lose it, so the test waits for the swap file to be gone and the header to read.
+ * keeps it there): its writer has closed. The file exists, empty, from the moment its writer
+ * opens, and leaving the page mid-write loses it, so the swap file must be gone and the header
+ * must read. Polled from here: Playwright's waitForFunction takes an async predicate's promise
+ * for a truthy answer at once, which once let this return before any snapshot was written.
  */
 export async function snapshotKept(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
+  const kept = () =>
+    page.evaluate(async () => {
       try {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
         const names: string[] = [];
@@ -168,8 +150,6 @@ export async function snapshotKept(page: Page): Promise<void> {
       } catch {
         return false;
       }
-    },
-    undefined,
-    { polling: 100 },
-  );
+    });
+  await expect.poll(kept, { timeout: SLOW, interval: 100 }).toBe(true);
 }

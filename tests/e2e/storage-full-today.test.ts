@@ -1,7 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, readReviewLog, useServedBuild } from './browser.ts';
+import { gradeFirstCardGood, readReviewLog, useServedBuild } from './browser.ts';
+import { bankIds } from './history.ts';
 import { databaseDigest, fillStorage, freeStorage, openDevice as openQuotaDevice, refused, snapshotKept } from './quota.ts';
 
 /**
@@ -14,7 +13,7 @@ const openDevice = (path?: string) => openQuotaDevice(served, path);
 
 describe('with the storage full, the session summary and Today say what was not saved (issue 13 item 5)', () => {
   it('review: an undo refused on the session summary says so there', async () => {
-    const id = `py-${readdirSync(join(ROOT, 'data', 'python'))[0]!.replace(/\.md$/, '')}`;
+    const id = bankIds(['python'])[0]!;
     const device = await openDevice(`/review?question=${id}&ahead=1`);
     const { page } = device;
     // The question's cards graded Easy: the session ends on its summary.
@@ -47,10 +46,7 @@ describe('with the storage full, the session summary and Today say what was not 
   it('today: restoring the automatic snapshot after a wipe, refused, says so beside the button', async () => {
     const device = await openDevice();
     const { page } = device;
-    await page.getByRole('link', { name: 'Start review' }).click();
-    await page.getByRole('button', { name: 'Show answer' }).click();
-    await page.getByRole('button', { name: /^Good · / }).click();
-    await page.getByText(/^1 of /).waitFor();
+    await gradeFirstCardGood(page);
     await page.getByRole('link', { name: 'Today' }).click();
     await snapshotKept(page);
     // The main database gone, as after a wipe; the next launch offers the snapshot.
@@ -63,7 +59,17 @@ describe('with the storage full, the session summary and Today say what was not 
     const restore = page.getByRole('button', { name: /^Restore the automatic snapshot from / });
     await restore.waitFor().catch(async (error: Error) => {
       // Name what Today showed instead.
-      throw new Error(`${error.message}\nOn screen: ${await page.locator('main').innerText()}`);
+      const opfs = await page.evaluate(async () => {
+        try {
+          const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
+          const files: string[] = [];
+          for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) files.push(`${name} (${(await handle.getFile()).size} bytes)`);
+          return files.join(', ') || 'an empty snapshot folder';
+        } catch (e) {
+          return `no snapshot folder: ${String(e)}`;
+        }
+      });
+      throw new Error(`${error.message}\nOn screen: ${await page.locator('main').innerText()}\nOrigin Private File System: ${opfs}`);
     });
     const before = await databaseDigest(page);
     await fillStorage(device);

@@ -1,12 +1,11 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { ROOT, readReviewLog, useServedBuild } from './browser.ts';
+import { addOwnQuestion, gradeFirstCardGood, readReviewLog, useServedBuild } from './browser.ts';
+import { bankIds, studiedBackup } from './history.ts';
 import { databaseDigest, fillStorage, freeStorage, noRawErrors, openDevice as openQuotaDevice, refused, snapshotKept } from './quota.ts';
-import { BACKUP_FORMAT, BACKUP_VERSION, type Backup, type BackupCard, type BackupReview } from '../../src/core/backup/backup-format.ts';
+import type { Backup } from '../../src/core/backup/backup-format.ts';
 import { serializeBackup } from '../../src/core/backup/write-backup.ts';
-import { DEFAULT_PARAMETERS, encodeConfig, grade, newMemory, scheduleConfigFrom, type MemoryState, type Rating } from '../../src/core/scheduling/fsrs.ts';
+import { DEFAULT_PARAMETERS } from '../../src/core/scheduling/fsrs.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.ts';
 
 /**
@@ -19,20 +18,6 @@ const served = useServedBuild();
 const openDevice = (path?: string) => openQuotaDevice(served, path);
 const SLOW = 45_000;
 const DAY = 86_400_000;
-
-async function fillOwnQuestion(page: Page, title: string): Promise<void> {
-  await page.getByLabel('Question', { exact: true }).fill(title);
-  await page.getByLabel('Topic').fill('Storage');
-  await page.getByLabel('Difficulty (1–10)').fill('5');
-  await page.getByLabel('Answer', { exact: true }).fill('It refuses the write, and the app says so.');
-  await page.getByLabel('Key points').fill('First\nSecond\nThird');
-  await page.getByLabel('Deep explanation').fill('Deeper.');
-  await page.getByLabel('Real-world example').fill('Example.');
-  await page.getByLabel('Common mistakes').fill('**One.** a\n**Two.** b\n**Three.** c');
-  await page.getByLabel('Production scenario').fill('Scenario.');
-  await page.getByLabel('Follow-up questions').fill('Why?\nHow?');
-  await page.getByRole('button', { name: 'Add question' }).click();
-}
 
 /** YYYY-MM-DD in the browser's (and this process's) time zone. */
 function dateKey(time: number): string {
@@ -50,46 +35,20 @@ function snapshotStamp(page: Page): Promise<string> {
 }
 
 /**
- * Two months of reviews on 15 questions by a learner who forgets faster than FSRS expects, graded
- * by the real scheduler; personal parameters and an interview date in its settings.
+ * Two months of reviews on 15 questions by a learner who recalls 70 % of due cards, graded by
+ * the real scheduler; personal parameters and an interview date in its settings.
  */
-function studiedBackup(): Backup {
+function historyBackup(): Backup {
   const now = Date.now();
-  let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  const ids = readdirSync(join(ROOT, 'data', 'python')).slice(0, 15).map((file) => `py-${file.replace(/\.md$/, '')}`);
-  const cards: BackupCard[] = [];
-  const reviews: BackupReview[] = [];
-  const start = now - 60 * DAY;
-  for (const [n, questionId] of ids.entries()) {
-    for (const kind of ['answer', 'mistakes'] as const) {
-      const cardId = `${questionId}#${kind}`;
-      let memory: MemoryState = newMemory(start);
-      let at = start + (n % 10) * DAY + 9 * 3_600_000;
-      let i = 0;
-      while (at < now - DAY) {
-        const config = scheduleConfigFrom(DEFAULT_SETTINGS, at);
-        const rating: Rating = memory.state === 0 ? 3 : random() < 0.7 ? 3 : 1;
-        reviews.push({ id: `${cardId}-r${i++}`, cardId, rating, reviewedAt: at, durationMs: 5000, before: memory, config: encodeConfig(config) });
-        memory = grade(cardId, memory, rating, at, config);
-        at = Math.max(memory.due, at + DAY);
-      }
-      cards.push({ id: cardId, questionId, kind, suspended: false, hidden: false, ...memory });
-    }
-  }
-  return {
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    exportedAt: now,
-    device: 'test',
-    schemaVersion: 3,
+  return studiedBackup({
+    questionIds: bankIds(['python']).slice(0, 15),
+    days: 60,
+    now,
+    spreadDays: 10,
+    seed: 7,
+    recalls: (_memory, _at, random) => random() < 0.7,
     settings: { ...DEFAULT_SETTINGS, fsrsParameters: [...DEFAULT_PARAMETERS], interviewDate: dateKey(now + 20 * DAY) },
-    cards,
-    reviews,
-    notes: [],
-    flags: [],
-    customQuestions: [],
-  };
+  });
 }
 
 const heading = (page: Page): Locator => page.getByRole('heading', { level: 1 });
@@ -98,10 +57,7 @@ describe('with the storage full, every write a learner can make says what was no
   it('review: grade, undo, flag, bury, suspend and a note', async () => {
     const device = await openDevice();
     const { page } = device;
-    await page.getByRole('link', { name: 'Start review' }).click();
-    await page.getByRole('button', { name: 'Show answer' }).click();
-    await page.getByRole('button', { name: /^Good · / }).click();
-    await page.getByText(/^1 of /).waitFor();
+    await gradeFirstCardGood(page);
     const prompt = (await heading(page).textContent())!;
     await page.getByRole('button', { name: 'Show answer' }).click();
     const before = await databaseDigest(page);
@@ -156,7 +112,7 @@ describe('with the storage full, every write a learner can make says what was no
   it('library and progress: flag, suspend, note, reset, add, edit and delete an own question, the interview date', async () => {
     const device = await openDevice('/library/new');
     const { page } = device;
-    await fillOwnQuestion(page, 'What does a full disk refuse?');
+    await addOwnQuestion(page, { title: 'What does a full disk refuse?', answer: 'It refuses the write, and the app says so.', topic: 'Storage' });
     await heading(page).filter({ hasText: 'What does a full disk refuse?' }).waitFor();
     const questionUrl = page.url();
     // Studied once, so Reset has something to reset.
@@ -198,7 +154,7 @@ describe('with the storage full, every write a learner can make says what was no
     expect(await page.getByLabel('Question', { exact: true }).inputValue()).toBe('An edited title that is not saved');
 
     await page.goto(`${served.url()}/library/new`);
-    await fillOwnQuestion(page, 'A question typed on a full disk');
+    await addOwnQuestion(page, { title: 'A question typed on a full disk', answer: 'It refuses the write, and the app says so.', topic: 'Storage' });
     await refused(page, /^Your question could not be saved/);
     expect(await page.getByLabel('Question', { exact: true }).inputValue()).toBe('A question typed on a full disk');
 
@@ -229,7 +185,7 @@ describe('with the storage full, every write a learner can make says what was no
   it('settings: the form, the theme, the retention helper, the optimiser, export, merge, replace, undo replace and snapshot restore', async () => {
     const device = await openDevice('/settings');
     const { page } = device;
-    const file = { name: 'history.json', mimeType: 'application/json', buffer: Buffer.from(serializeBackup(studiedBackup()).join('')) };
+    const file = { name: 'history.json', mimeType: 'application/json', buffer: Buffer.from(serializeBackup(historyBackup()).join('')) };
     await page.getByLabel('Import backup').setInputFiles(file);
     await page.getByRole('button', { name: 'Replace…' }).click();
     await page.getByRole('button', { name: 'Replace everything' }).click();
