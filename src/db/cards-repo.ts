@@ -248,7 +248,12 @@ export async function undoReview(db: RehearseDb, reviewId: string, now = Date.no
     }
     const card = await db.cards.get(review.cardId);
     if (!card) throw new UndoRefusedError('The card of that review no longer exists.');
-    const restored: CardRow = { ...card, ...review.before, bucket: bucketOf({ ...card, ...review.before }) };
+    // The card as the rest of its log makes it. Not simply the state before this grade: a review
+    // synced from another device since then may sort before it (equal or earlier time), and the
+    // state this grade started from never included it.
+    const rest = log.slice(0, -1);
+    const memory = rest.length ? replay(review.cardId, rest[0]!.before, rest) : review.before;
+    const restored: CardRow = { ...card, ...memory, bucket: bucketOf({ ...card, ...memory }) };
     await db.reviews.delete(reviewId);
     await db.cards.put(restored);
     await queueUndo(db, review, now);

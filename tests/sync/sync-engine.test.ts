@@ -169,6 +169,26 @@ describe('live sync over CouchDB replication', () => {
     expect(await snapshot(a.db)).toEqual(await snapshot(b.db));
   });
 
+  it('undo of a grade that another device\'s earlier review now precedes leaves the card as that review made it, on both devices', async () => {
+    const remote = server();
+    const [a, b] = [await device(), await device()];
+    // The same card graded on both devices at the same second, while apart; A's review sorts first.
+    const ids = vi.spyOn(crypto, 'randomUUID');
+    ids.mockReturnValueOnce('00000000-0000-4000-8000-000000000001');
+    await grade(a.db, 'py-a#mistakes', 1, T0 + 10_000);
+    ids.mockReturnValueOnce('00000000-0000-4000-8000-000000000002');
+    const { review } = await grade(b.db, 'py-a#mistakes', 1, T0 + 10_000);
+    ids.mockRestore();
+    await syncRound(a, remote);
+    await syncRound(b, remote);
+    // B undoes its own grade: the card keeps A's review, not the new state B's grade started from.
+    const restored = await undoReview(b.db, review.id, T0 + 20_000);
+    expect(restored.reps).toBe(1);
+    expect(memoryOf(restored)).toEqual((await replayLog(b.db)).get('py-a#mistakes'));
+    for (let i = 0; i < 2; i++) for (const d of [a, b]) await syncRound(d, remote);
+    expect(await snapshot(a.db)).toEqual(await snapshot(b.db));
+  });
+
   it('an undo before the review ever left the device sends nothing', async () => {
     const remote = server();
     const a = await device();
