@@ -271,3 +271,16 @@ export async function addOwnQuestion(page: Page, fields: OwnQuestionFields): Pro
   await page.getByLabel('Follow-up questions').fill('Why?\nHow?');
   await page.getByRole('button', { name: 'Add question' }).click();
 }
+
+/** The files in the automatic snapshot's folder of the Origin Private File System, by name (throws when there is no folder). */
+export function snapshotFiles(page: Page): Promise<{ name: string; size: number; lastModified: number }[]> {
+  return page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
+    const files: { name: string; size: number; lastModified: number }[] = [];
+    for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+      const file = await handle.getFile();
+      files.push({ name, size: file.size, lastModified: file.lastModified });
+    }
+    return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+  });
+}

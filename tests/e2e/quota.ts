@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { dumpDatabase } from './browser.ts';
+import { dumpDatabase, snapshotFiles } from './browser.ts';
 
 /**
  * A full disk in Chromium, for the storage-full tests (issue 13 item 5): the origin's quota,
@@ -135,15 +135,13 @@ export async function noRawErrors(page: Page): Promise<void> {
  * for a truthy answer at once, which once let this return before any snapshot was written.
  */
 export async function snapshotKept(page: Page): Promise<void> {
-  const kept = () =>
-    page.evaluate(async () => {
+  const kept = async () => {
+    const files = await snapshotFiles(page).catch(() => []);
+    if (files.map((f) => f.name).join() !== 'rehearse.snapshot' || files[0]!.size < 4) return false;
+    return page.evaluate(async () => {
       try {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-        const names: string[] = [];
-        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-        if (names.join() !== 'rehearse.snapshot') return false;
         const file = await (await dir.getFileHandle('rehearse.snapshot')).getFile();
-        if (file.size < 4) return false;
         const length = new DataView(await file.slice(0, 4).arrayBuffer()).getUint32(0);
         const info = JSON.parse(await file.slice(4, 4 + length).text()) as { reviews?: unknown };
         return typeof info.reviews === 'number';
@@ -151,5 +149,6 @@ export async function snapshotKept(page: Page): Promise<void> {
         return false;
       }
     });
+  };
   await expect.poll(kept, { timeout: SLOW, interval: 100 }).toBe(true);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
-import { chromePath, forbidOtherOrigins, readReviewLog, useServedBuild } from './browser.ts';
+import { chromePath, forbidOtherOrigins, gradeFirstCardGood, readReviewLog, snapshotFiles, useServedBuild } from './browser.ts';
 
 const served = useServedBuild();
 
@@ -19,24 +19,6 @@ async function deleteMainDatabase(page: Page): Promise<string[]> {
   });
 }
 
-/** The files in the snapshot folder of the Origin Private File System. */
-function snapshotFiles(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-    const names: string[] = [];
-    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names.sort();
-  });
-}
-
-async function gradeOne(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Start review' }).click();
-  await page.getByRole('button', { name: 'Show answer' }).click();
-  await page.getByRole('button', { name: /^Good · / }).click();
-  // The next card shows once the grade is stored.
-  await page.getByRole('button', { name: 'Show answer' }).waitFor();
-}
-
 describe('the automatic snapshot in Chromium', () => {
   it('after a grade the snapshot is kept; with the main database deleted, Today offers it and restoring brings the review back', async () => {
     const context = await served.browser().newContext({ serviceWorkers: 'block' });
@@ -44,7 +26,7 @@ describe('the automatic snapshot in Chromium', () => {
     forbidOtherOrigins(context, served.url(), offenders);
     const page = await context.newPage();
     await page.goto(served.url());
-    await gradeOne(page);
+    await gradeFirstCardGood(page);
     const log = await readReviewLog(page);
     expect(log).toHaveLength(1);
 
@@ -55,7 +37,7 @@ describe('the automatic snapshot in Chromium', () => {
     // Chromium offers the Origin Private File System: the snapshot is a file there, not a database.
     // Only the note of running pages (src/db/unclean-exit.ts) is left in IndexedDB: the snapshot is not there.
     expect(await deleteMainDatabase(page)).toEqual(['rehearse-running']);
-    expect(await snapshotFiles(page)).toEqual(['rehearse.snapshot']);
+    expect((await snapshotFiles(page)).map((f) => f.name)).toEqual(['rehearse.snapshot']);
     // The next launch, at Today.
     await page.goto(served.url());
     const restore = page.getByRole('button', { name: /^Restore the automatic snapshot from .+ \(1 review\)$/ });
@@ -87,7 +69,7 @@ describe('the automatic snapshot in Chromium', () => {
       let context = await launch();
       let page = context.pages()[0] ?? (await context.newPage());
       await page.goto(served.url());
-      await gradeOne(page);
+      await gradeFirstCardGood(page);
       const log = await readReviewLog(page);
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByText(/^Automatic snapshot: .+, 1 review\.$/).waitFor({ timeout: 30_000 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeFirstCardGood, readReviewLog, useServedBuild } from './browser.ts';
+import { gradeFirstCardGood, readReviewLog, snapshotFiles, useServedBuild } from './browser.ts';
 import { bankIds } from './history.ts';
 import { databaseDigest, fillStorage, freeStorage, openDevice as openQuotaDevice, refused, snapshotKept } from './quota.ts';
 
@@ -59,16 +59,9 @@ describe('with the storage full, the session summary and Today say what was not 
     const restore = page.getByRole('button', { name: /^Restore the automatic snapshot from / });
     await restore.waitFor().catch(async (error: Error) => {
       // Name what Today showed instead.
-      const opfs = await page.evaluate(async () => {
-        try {
-          const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-          const files: string[] = [];
-          for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) files.push(`${name} (${(await handle.getFile()).size} bytes)`);
-          return files.join(', ') || 'an empty snapshot folder';
-        } catch (e) {
-          return `no snapshot folder: ${String(e)}`;
-        }
-      });
+      const opfs = await snapshotFiles(page)
+        .then((files) => files.map((f) => `${f.name} (${f.size} bytes)`).join(', ') || 'an empty snapshot folder')
+        .catch((e: Error) => `no snapshot folder: ${e.message}`);
       throw new Error(`${error.message}\nOn screen: ${await page.locator('main').innerText()}\nOrigin Private File System: ${opfs}`);
     });
     const before = await databaseDigest(page);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { addOwnQuestion, gradeFirstCardGood, readReviewLog, useServedBuild } from './browser.ts';
+import { addOwnQuestion, gradeFirstCardGood, readReviewLog, snapshotFiles, useServedBuild } from './browser.ts';
 import { bankIds, studiedBackup } from './history.ts';
 import { databaseDigest, fillStorage, freeStorage, noRawErrors, openDevice as openQuotaDevice, refused, snapshotKept } from './quota.ts';
 import type { Backup } from '../../src/core/backup/backup-format.ts';
@@ -26,12 +26,9 @@ function dateKey(time: number): string {
 }
 
 /** The snapshot file's size and time: a refused write must not have touched it either. */
-function snapshotStamp(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rehearse-snapshots');
-    const file = await (await dir.getFileHandle('rehearse.snapshot')).getFile();
-    return `${file.size} bytes, ${file.lastModified}`;
-  });
+async function snapshotStamp(page: Page): Promise<string> {
+  const file = (await snapshotFiles(page)).find((f) => f.name === 'rehearse.snapshot')!;
+  return `${file.size} bytes, ${file.lastModified}`;
 }
 
 /**
